@@ -1,0 +1,42 @@
+/**
+ * @packageDocumentation
+ * The root `kinitro` command. It sits above the dependency graph (style.md §3): it composes each
+ * component's exported commands, so components never import one another to build the CLI.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { Command } from 'commander'
+import { keysCommand, nodeCommand } from '#node'
+import { scoreCommand } from '#protocol'
+
+// Run from source (cli/) or from the build (dist/cli/): the package root is one or two levels up.
+function packageVersion(): string {
+  for (const rel of ['../package.json', '../../package.json']) {
+    const url = new URL(rel, import.meta.url)
+    if (existsSync(url)) return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version
+  }
+  return '0.0.0-unknown'
+}
+
+// Groups that later work fills; listed now so `kinitro --help` shows the whole shape of the tool.
+const PLANNED_GROUPS: Array<[name: string, description: string]> = [
+  ['node', 'run a validator node on the mesh'],
+  ['chain', 'the embedded dev chain and chain inspection'],
+  ['indexer', 'run the backend indexer (REST, realtime feeds, dashboard)'],
+  ['miner', 'scaffold, evaluate, package, upload and commit a policy'],
+  ['devnet', 'run the whole system locally on embedded defaults'],
+]
+
+/** Build the `kinitro` program. Pure: no parsing, no I/O beyond reading the package version. */
+export function createProgram(): Command {
+  const program = new Command('kinitro')
+    .description('Kinitro Mesh: trustworthy scores for robot-control policies on a Bittensor subnet')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError()
+  program.addCommand(keysCommand())
+  program.addCommand(scoreCommand())
+  program.addCommand(nodeCommand())
+  for (const [name, description] of PLANNED_GROUPS) {
+    if (!program.commands.some((c) => c.name() === name)) program.command(name).description(description)
+  }
+  return program
+}

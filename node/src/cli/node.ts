@@ -1,0 +1,36 @@
+import { Command } from 'commander'
+import { addConfigOptions, describeConfig, loadConfig, typedAction } from '#protocol'
+import { nodeConfigSchema } from '../options.js'
+
+/** Collect `--config` and setting flags from a command into loader sources. */
+function sourcesFrom(cmd: Command): { file?: string; flags: Record<string, unknown> } {
+  const { config, ...flags } = cmd.opts<Record<string, unknown>>()
+  return { file: typeof config === 'string' ? config : undefined, flags }
+}
+
+/** `kinitro node …`: the validator node. */
+export function nodeCommand(): Command {
+  const node = new Command('node').description('run a validator node on the mesh')
+
+  const config = addConfigOptions(
+    new Command('config').description('print the effective node configuration and where each value came from'),
+    nodeConfigSchema,
+  )
+    .option('--json', 'print JSON')
+    .action(
+      typedAction(function (this: Command) {
+        const { json } = this.opts<{ json?: boolean }>()
+        const { config: cfg, origin } = loadConfig(nodeConfigSchema, sourcesFrom(this))
+        if (json) {
+          console.log(JSON.stringify({ config: cfg, origin }, null, 2))
+          return
+        }
+        for (const key of describeConfig(nodeConfigSchema)) {
+          const value = key.path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], cfg)
+          console.log(`${key.path} = ${JSON.stringify(value)}  (${origin[key.path] ?? 'default'}; ${key.env})`)
+        }
+      }),
+    )
+  node.addCommand(config)
+  return node
+}

@@ -1,0 +1,70 @@
+/**
+ * @packageDocumentation
+ * The Kinitro validator node: its SQLite store (append-only message log, durable job queue, outbox, all
+ * in one WAL database), its configuration and its `kinitro` commands.
+ *
+ * @example
+ * ```ts
+ * import { createStore } from '#node'
+ * const store = createStore({ path: '/var/lib/kinitro/node.db' }) // ':memory:' when omitted
+ * store.queue.enqueue({ id: 'job-1', payload: new Uint8Array() })
+ * const job = store.queue.claim({ worker: 'w1' })
+ * if (job) store.transaction(() => store.queue.ack(job.id, 'w1'))
+ * store.close()
+ * ```
+ */
+
+export { keysCommand } from './cli/keys.js'
+export { nodeCommand } from './cli/node.js'
+export { NODE_ERROR_CODES } from './errors.js'
+export type { NodeConfig } from './options.js'
+export { nodeConfigSchema } from './options.js'
+export type {
+  AtOptions,
+  BackoffPolicy,
+  ClaimedJob,
+  ClaimOptions,
+  FailOutcome,
+  JobInfo,
+  JobQueue,
+  JobQueueComponents,
+  JobQueueOptions,
+  JobStateName,
+  LogCursor,
+  LogEntry,
+  MessageLog,
+  Migration,
+  NewJob,
+  OpenDatabaseInit,
+  Outbox,
+  OutboxAddResult,
+  OutboxItem,
+  OutboxOptions,
+  QueueStats,
+  RangePage,
+  RangeQuery,
+  Store,
+  StoreDatabase,
+  StoredMessage,
+  StoreErrorCode,
+  StoreErrorMeta,
+  StoreInit,
+  SynchronousMode,
+} from './store/index.js'
+export {
+  backoffDelayMs,
+  createJobQueue,
+  createMessageLog,
+  createOutbox,
+  createStore,
+  currentSchemaVersion,
+  defaultJobQueueOptions,
+  defaultOutboxOptions,
+  openDatabase,
+  runMigrations,
+  STORE_ERROR_CODES,
+  STORE_ERROR_FIXES,
+  STORE_MIGRATIONS,
+  StoreError,
+  seededRandom,
+} from './store/index.js'

@@ -1,0 +1,53 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CommanderError } from 'commander'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { nodeCommand } from '#node'
+import { howToFix } from '#protocol'
+
+async function run(argv: string[], stderr: string[] = []): Promise<string> {
+  const lines: string[] = []
+  const spy = vi.spyOn(console, 'log').mockImplementation((s: unknown) => void lines.push(String(s)))
+  const cmd = nodeCommand()
+  for (const c of [cmd, ...cmd.commands]) {
+    c.exitOverride().configureOutput({ writeErr: (s) => void stderr.push(s) })
+  }
+  try {
+    await cmd.parseAsync(argv, { from: 'user' })
+  } finally {
+    spy.mockRestore()
+  }
+  return lines.join('\n')
+}
+
+describe('kinitro node config', () => {
+  afterEach(() => vi.unstubAllEnvs())
+
+  it('merges file, env and flags and reports each origin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kinitro-node-cli-'))
+    const file = join(dir, 'node.toml')
+    writeFileSync(file, 'netuid = 5\n[wallet]\nname = "file-wallet"\n')
+    vi.stubEnv('KINITRO_WALLET_HOTKEY', 'env-hot')
+    const out = JSON.parse(await run(['config', '--config', file, '--store-synchronous', 'NORMAL', '--json']))
+    expect(out.config).toMatchObject({
+      netuid: 5,
+      wallet: { name: 'file-wallet', hotkey: 'env-hot' },
+      store: { synchronous: 'NORMAL' },
+    })
+    expect(out.origin).toMatchObject({ netuid: 'file', 'wallet.hotkey': 'env', 'store.synchronous': 'flag' })
+  })
+
+  it('fails with CONFIG_INVALID naming the env variable, and says how to fix it', async () => {
+    vi.stubEnv('KINITRO_NETUID', 'seven')
+    const stderr: string[] = []
+    const err = await run(['config'], stderr).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(CommanderError)
+    expect((err as CommanderError).code).toBe('CONFIG_INVALID')
+    expect((err as CommanderError).exitCode).toBe(1)
+    const text = stderr.join('')
+    expect(text).toContain('error CONFIG_INVALID')
+    expect(text).toContain('netuid = "seven" (from env KINITRO_NETUID)')
+    expect(text).toContain(`how to fix: ${howToFix('CONFIG_INVALID')}`)
+  })
+})

@@ -1,0 +1,21 @@
+import { type Command, Option } from 'commander'
+import type { z } from 'zod'
+import { describeConfig } from './keys.js'
+
+/**
+ * Register `--config <file>` and one flag per schema leaf on a commander command, so every setting can be
+ * given as a flag without listing it twice. Flags carry no commander defaults: defaults belong to the
+ * schema, and an absent flag must not override the file or the environment.
+ */
+export function addConfigOptions(command: Command, schema: z.ZodType): Command {
+  command.addOption(new Option('--config <file>', 'TOML config file (env KINITRO_CONFIG)').env('KINITRO_CONFIG'))
+  for (const key of describeConfig(schema)) {
+    const value = key.kind === 'boolean' ? '[bool]' : key.kind === 'array' ? '<list>' : '<value>'
+    const parts = [key.description ?? key.path, `(env ${key.env}`]
+    if (key.defaultValue !== undefined) parts.push(`, default ${JSON.stringify(key.defaultValue)}`)
+    const opt = new Option(`${key.flag} ${value}`, `${parts.join('')})`)
+    if (key.choices) opt.choices(key.choices)
+    command.addOption(opt)
+  }
+  return command
+}

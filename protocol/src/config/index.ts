@@ -1,0 +1,5 @@
+export { addConfigOptions } from './commander.js'
+export type { ConfigKey } from './keys.js'
+export { coerce, describeConfig } from './keys.js'
+export type { ConfigSources, LoadedConfig } from './load.js'
+export { loadConfig } from './load.js'

@@ -1,0 +1,91 @@
+import { equals } from 'uint8arrays/equals'
+import {
+  MAX_ARTIFACT_URIS,
+  MAX_BODY_BYTES,
+  MAX_ENVS_PER_RESULT,
+  MAX_EPISODES_PER_RESULT,
+  MAX_MULTIADDRS,
+  MAX_PARAMS,
+  MAX_TASKS,
+} from '../constants.js'
+import {
+  CompetitionManifest,
+  JobAnnouncement,
+  JobStatus,
+  PeerRecord,
+  Result,
+  WeightsAnnouncement,
+} from '../proto/kinitro.js'
+import { ValidationError } from '../validation/errors.js'
+import type { MessageBodies, MessageType } from './types.js'
+
+/** Encoder and decoder of one message type's body. */
+export interface BodyCodec<T> {
+  encode(body: T): Uint8Array
+  /** Protons decode with this type's collection limits; throws whatever protons throws. */
+  decodeRaw(bytes: Uint8Array): T
+}
+
+// Collection limits handed to protons: a 1 MiB body of empty records would otherwise expand into
+// ~500k objects before any validator sees it.
+const CODECS: { [K in MessageType]: BodyCodec<MessageBodies[K]> } = {
+  'peer-record': {
+    encode: (b) => PeerRecord.encode(b),
+    decodeRaw: (bytes) => PeerRecord.decode(bytes, { limits: { multiaddrs: MAX_MULTIADDRS } }),
+  },
+  'competition-manifest': {
+    encode: (b) => CompetitionManifest.encode(b),
+    decodeRaw: (bytes) =>
+      CompetitionManifest.decode(bytes, {
+        limits: { tasks: MAX_TASKS, tasks$: { params: MAX_PARAMS }, scoring: { params: MAX_PARAMS } },
+      }),
+  },
+  'job-announcement': {
+    encode: (b) => JobAnnouncement.encode(b),
+    decodeRaw: (bytes) => JobAnnouncement.decode(bytes),
+  },
+  'job-status': {
+    encode: (b) => JobStatus.encode(b),
+    decodeRaw: (bytes) => JobStatus.decode(bytes),
+  },
+  result: {
+    encode: (b) => Result.encode(b),
+    decodeRaw: (bytes) =>
+      Result.decode(bytes, {
+        limits: {
+          episodes: MAX_EPISODES_PER_RESULT,
+          artifactUris: MAX_ARTIFACT_URIS,
+          summary: { perEnv: MAX_ENVS_PER_RESULT },
+        },
+      }),
+  },
+  'weights-announcement': {
+    encode: (b) => WeightsAnnouncement.encode(b),
+    decodeRaw: (bytes) => WeightsAnnouncement.decode(bytes),
+  },
+}
+
+/** Encode a message body of the given type (no validation; see `validation/` for the rules). */
+export function encodeBody<T extends MessageType>(type: T, body: MessageBodies[T]): Uint8Array {
+  return CODECS[type].encode(body)
+}
+
+/**
+ * Decode a body of the given type. Throws a {@link ValidationError}: `MESH_TOO_LARGE` past the type's
+ * size limit (checked first), `MESH_MALFORMED` when protons cannot decode it, `MESH_NON_CANONICAL` when
+ * re-encoding does not give back the same bytes (so one logical message has exactly one encoding, and
+ * one message id).
+ */
+export function decodeBody<T extends MessageType>(type: T, bytes: Uint8Array): MessageBodies[T] {
+  const limit = MAX_BODY_BYTES[type]
+  if (bytes.length > limit) throw new ValidationError('MESH_TOO_LARGE', { field: 'body', actual: bytes.length, limit })
+  const codec = CODECS[type]
+  let body: MessageBodies[T]
+  try {
+    body = codec.decodeRaw(bytes)
+  } catch {
+    throw new ValidationError('MESH_MALFORMED', { field: 'body' })
+  }
+  if (!equals(codec.encode(body), bytes)) throw new ValidationError('MESH_NON_CANONICAL', { field: 'body' })
+  return body
+}

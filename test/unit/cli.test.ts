@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { createProgram } from '../../cli/index.js'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const VERSION = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version
+
+async function run(argv: string[]): Promise<{ out: string; err: string; code: number }> {
+  let out = ''
+  let err = ''
+  const program = createProgram()
+  const all = [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]
+  for (const c of all) {
+    c.exitOverride()
+    c.configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) })
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+    return { out, err, code: 0 }
+  } catch (e) {
+    return { out, err, code: (e as { exitCode?: number }).exitCode ?? 1 }
+  }
+}
+
+describe('kinitro CLI', () => {
+  it('prints its version', async () => {
+    const r = await run(['--version'])
+    expect(r.out.trim()).toBe(VERSION)
+  })
+
+  it('lists every command group in --help', async () => {
+    const r = await run(['--help'])
+    for (const group of ['keys', 'score', 'node', 'chain', 'indexer', 'miner', 'devnet']) {
+      expect(r.out, `group ${group}`).toMatch(new RegExp(`^\\s+${group}\\b`, 'm'))
+    }
+  })
+
+  it('rejects an unknown command with a non-zero exit', async () => {
+    const r = await run(['frobnicate'])
+    expect(r.code).not.toBe(0)
+    expect(r.err).toContain("unknown command 'frobnicate'")
+  })
+
+  it('runs from the installed bin (built dist, compat shim first)', () => {
+    const out = execFileSync(process.execPath, [resolve(ROOT, 'bin/kinitro.mjs'), '--version'], { encoding: 'utf8' })
+    expect(out.trim()).toBe(VERSION)
+  })
+})

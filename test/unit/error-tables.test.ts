@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { NODE_ERROR_CODES } from '#node'
+import { PROTOCOL_ERROR_CODES } from '#protocol'
+
+// style.md §4: every error code a component can throw is in its README's "Errors" table (code | meaning |
+// how to fix), and every code in the table exists. This keeps the table honest as codes come and go.
+const ROOT = resolve(import.meta.dirname, '../..')
+
+function tableCodes(component: string): string[] {
+  const readme = readFileSync(resolve(ROOT, component, 'README.md'), 'utf8')
+  const section = readme.split(/^## Errors\s*$/m)[1]?.split(/^## /m)[0] ?? ''
+  return [...section.matchAll(/^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|([^|]*)\|([^|]*)\|/gm)].map((m) => {
+    expect(m[2]?.trim(), `${m[1]} has a meaning`).not.toBe('')
+    expect(m[3]?.trim(), `${m[1]} has a how-to-fix`).not.toBe('')
+    return m[1] as string
+  })
+}
+
+describe('error code tables', () => {
+  for (const [component, codes] of [
+    ['protocol', PROTOCOL_ERROR_CODES],
+    ['node', NODE_ERROR_CODES],
+  ] as const) {
+    it(`${component}/README.md documents exactly the codes the code defines`, () => {
+      const documented = tableCodes(component)
+      expect(new Set(documented).size, 'no duplicate rows').toBe(documented.length)
+      expect([...documented].sort()).toEqual([...new Set(codes)].sort())
+    })
+  }
+})
