@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { Command } from 'commander'
-import { keysCommand, nodeCommand } from '#node'
+import { chainCommand, keysCommand, nodeCommand } from '#node'
 import { scoreCommand } from '#protocol'
 
 // Run from source (cli/) or from the build (dist/cli/): the package root is one or two levels up.
@@ -20,7 +20,6 @@ function packageVersion(): string {
 // Groups that later work fills; listed now so `kinitro --help` shows the whole shape of the tool.
 const PLANNED_GROUPS: Array<[name: string, description: string]> = [
   ['node', 'run a validator node on the mesh'],
-  ['chain', 'the embedded dev chain and chain inspection'],
   ['indexer', 'run the backend indexer (REST, realtime feeds, dashboard)'],
   ['miner', 'scaffold, evaluate, package, upload and commit a policy'],
   ['devnet', 'run the whole system locally on embedded defaults'],
@@ -35,6 +34,7 @@ export function createProgram(): Command {
   program.addCommand(keysCommand())
   program.addCommand(scoreCommand())
   program.addCommand(nodeCommand())
+  program.addCommand(chainCommand())
   for (const [name, description] of PLANNED_GROUPS) {
     if (!program.commands.some((c) => c.name() === name)) program.command(name).description(description)
   }

@@ -14,6 +14,8 @@
  * ```
  */
 
+export type { ChainCommandInit, ChainConnectConfig, ChainKind } from './cli/chain.js'
+export { chainCommand, DEFAULT_DEV_CHAIN_URL, openChain } from './cli/chain.js'
 export { keysCommand } from './cli/keys.js'
 export { nodeCommand } from './cli/node.js'
 export { NODE_ERROR_CODES } from './errors.js'

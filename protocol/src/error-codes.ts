@@ -1,3 +1,4 @@
+import { CHAIN_ERROR_FIXES } from './chain/errors.js'
 import { COMMITMENT_ERROR_FIXES } from './commitments/errors.js'
 import { CONFIG_ERROR_FIXES, KinitroError } from './errors.js'
 import { IDENTITY_ERROR_FIXES } from './identity/errors.js'
@@ -14,6 +15,7 @@ export const PROTOCOL_ERROR_FIXES: Readonly<Record<string, string>> = {
   ...VALIDATION_ERROR_FIXES,
   ...COMMITMENT_ERROR_FIXES,
   ...SCORING_ERROR_FIXES,
+  ...CHAIN_ERROR_FIXES,
 }
 
 /** Every error code protocol can raise. */

@@ -20,6 +20,7 @@ if (files.length === 0) console.log('no benchmarks matched')
 for (const f of files) {
   const mod = (await import(pathToFileURL(join(here, f)).href)) as { bench: Bench }
   const rows = await mod.bench.run(opts)
-  const out = report(mod.bench, rows, opts)
+  // Quick runs are smoke tests: keep them away from the committed full-size results.
+  const out = report(mod.bench, rows, opts, values.quick ? 'bench/results/quick' : 'bench/results')
   console.log(`wrote ${out}`)
 }

@@ -37,7 +37,10 @@ function snapshot(path: string): Snapshot {
   try {
     const db = store.db.sqlite
     const integrity = db.pragma('integrity_check', { simple: true }) as string
-    const rows = db.prepare('SELECT id, state FROM jobs').all() as { id: string; state: number }[]
+    // Stored states are 0 open, 2 done, 3 dead; an open row with a lease is claimed (queue-sql.ts).
+    const rows = db
+      .prepare('SELECT id, CASE WHEN lease_until IS NULL THEN state ELSE 1 END AS state FROM jobs')
+      .all() as { id: string; state: number }[]
     const states: Record<string, number> = {}
     const names = ['pending', 'claimed', 'done', 'dead']
     for (const r of rows) states[names[r.state]!] = (states[names[r.state]!] ?? 0) + 1

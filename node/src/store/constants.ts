@@ -86,3 +86,10 @@ export const MESSAGE_ID_BYTES = 32
 
 /** Ids per statement in `ackMany`: one UPDATE … IN (…) per chunk instead of one per id (~1.5 µs/job less). */
 export const ACK_CHUNK = 100
+
+/**
+ * Jobs per multi-row INSERT in `enqueueMany`: one statement per chunk instead of one per job. Measured
+ * (2026-11-25, 50k jobs, 100 per transaction, NORMAL and FULL alternated in one process) against one INSERT
+ * per job; SQLite's 32 766 bound-parameter limit allows up to 5 461 (6 per job).
+ */
+export const ENQUEUE_CHUNK = 100

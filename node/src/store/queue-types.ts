@@ -72,7 +72,10 @@ export interface JobQueue {
   enqueue(job: NewJob, opts?: AtOptions): boolean
   /** Add several jobs in one transaction (all or none). Returns how many were new. */
   enqueueMany(jobs: readonly NewJob[], opts?: AtOptions): number
-  /** Lease the next due job (earliest `runAt`, then enqueue order), or undefined if none is due. */
+  /**
+   * Lease the next due job (earliest due time, then enqueue order), or undefined if none is due. A job whose
+   * lease expired is due again at its original due time, not at the expiry.
+   */
   claim(opts: ClaimOptions): ClaimedJob | undefined
   /** Lease up to `limit` due jobs in one statement, ordered as they were enqueued. */
   claimMany(opts: ClaimOptions & { limit: number }): ClaimedJob[]

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import { type Logger, silentLogger } from '#protocol'
 import { backoffDelayMs, seededRandom } from './backoff.js'
-import { ACK_CHUNK } from './constants.js'
+import { ACK_CHUNK, ENQUEUE_CHUNK } from './constants.js'
 import type { StoreDatabase } from './db.js'
 import { errorText } from './error-text.js'
 import { StoreError } from './errors.js'
@@ -30,7 +30,7 @@ type InfoRow = {
   created_at: number
   updated_at: number
 }
-type ClaimRow = { seq: number; id: string; payload: Uint8Array; state: number; attempts: number; run_at: number }
+type ClaimRow = { seq: number; id: string; payload: Uint8Array; attempts: number; lease_until: number }
 type Params = Record<string, unknown>
 
 // Thrown inside ackMany's transaction to roll it back; never escapes.
@@ -75,11 +75,14 @@ class SqliteJobQueue implements JobQueue {
   readonly #random: () => number
   readonly #log: Logger
   readonly #stmt: Record<
-    'claimOne' | 'claimMany' | 'ack' | 'heartbeat' | 'retry' | 'bury' | 'requeue' | 'get' | 'dead',
+    'claimOne' | 'claimMany' | 'buryExpired' | 'ack' | 'heartbeat' | 'retry' | 'bury' | 'requeue' | 'get' | 'dead',
     Database.Statement<[Params]>
   >
   readonly #stats: Database.Statement<[string], { state: number; n: number }>
-  readonly #ackInCache = new Map<number, Database.Statement>()
+  // Statements whose text depends on a row count (enqueueMany, ackMany), one per count, so a steady batch
+  // size reuses one statement. At most ENQUEUE_CHUNK + ACK_CHUNK entries.
+  readonly #enqueueIn = new Map<number, Database.Statement>()
+  readonly #ackIn = new Map<number, Database.Statement>()
   readonly #enqueue: Database.Statement<[string, string, Uint8Array, number, number, number]>
 
   constructor(db: StoreDatabase, opts: JobQueueOptions, c: JobQueueComponents) {
@@ -93,6 +96,7 @@ class SqliteJobQueue implements JobQueue {
     this.#stmt = {
       claimOne: p(SQL.CLAIM_ONE),
       claimMany: p(SQL.CLAIM_MANY),
+      buryExpired: p(SQL.BURY_EXPIRED),
       ack: p(SQL.ACK),
       heartbeat: p(SQL.HEARTBEAT),
       retry: p(SQL.RETRY),
@@ -102,19 +106,36 @@ class SqliteJobQueue implements JobQueue {
       dead: p(SQL.LIST_DEAD),
     }
     this.#stats = db.sqlite.prepare(SQL.STATS)
-    this.#enqueue = db.sqlite.prepare(SQL.ENQUEUE)
+    this.#enqueue = db.sqlite.prepare(SQL.enqueueValues(1))
   }
 
   enqueue(job: NewJob, opts?: AtOptions): boolean {
-    return this.#insert(job, opts?.now ?? this.#now()) === 1
+    const now = opts?.now ?? this.#now()
+    return this.#enqueue.run(this.name, job.id, job.payload, job.runAt ?? now, now, now).changes === 1
   }
 
   enqueueMany(jobs: readonly NewJob[], opts?: AtOptions): number {
     if (jobs.length === 0) return 0
     const now = opts?.now ?? this.#now()
+    // One multi-row INSERT per chunk: rows go in list order, so a repeated id keeps its first occurrence,
+    // as with one INSERT per job, at a fraction of the per-statement cost.
     return this.#db.transaction(() => {
       let added = 0
-      for (const job of jobs) added += this.#insert(job, now)
+      for (let i = 0; i < jobs.length; i += ENQUEUE_CHUNK) {
+        const n = Math.min(ENQUEUE_CHUNK, jobs.length - i)
+        const args: unknown[] = new Array(n * 6)
+        for (let k = 0; k < n; k++) {
+          const job = jobs[i + k]!
+          const a = k * 6
+          args[a] = this.name
+          args[a + 1] = job.id
+          args[a + 2] = job.payload
+          args[a + 3] = job.runAt ?? now
+          args[a + 4] = now
+          args[a + 5] = now
+        }
+        added += this.#cached(this.#enqueueIn, n, SQL.enqueueValues).run(...args).changes
+      }
       return added
     })
   }
@@ -124,8 +145,8 @@ class SqliteJobQueue implements JobQueue {
     for (;;) {
       const row = this.#stmt.claimOne.get(params) as ClaimRow | undefined
       if (row === undefined) return undefined
-      if (row.state === SQL.STATE.claimed) return toClaimed(row)
-      this.#reportExhausted(row)
+      if (row.lease_until > params.now) return toClaimed(row)
+      this.#buryExhausted(row, params)
     }
   }
 
@@ -135,8 +156,8 @@ class SqliteJobQueue implements JobQueue {
     while (params.limit > 0) {
       const rows = this.#stmt.claimMany.all(params) as ClaimRow[]
       for (const row of rows) {
-        if (row.state === SQL.STATE.claimed) claimed.push(row)
-        else this.#reportExhausted(row)
+        if (row.lease_until > params.now) claimed.push(row)
+        else this.#buryExhausted(row, params)
       }
       // Only rows that were dead-lettered instead of claimed leave room to look again.
       if (rows.length < params.limit || claimed.length === opts.limit) break
@@ -164,7 +185,8 @@ class SqliteJobQueue implements JobQueue {
       this.#db.transaction(() => {
         for (let i = 0; i < ids.length; i += ACK_CHUNK) {
           const chunk = ids.slice(i, i + ACK_CHUNK)
-          if (this.#ackIn(chunk.length).run(now, this.name, worker, ...chunk).changes !== chunk.length) throw NOT_ALL
+          const ack = this.#cached(this.#ackIn, chunk.length, SQL.ackIn)
+          if (ack.run(now, this.name, worker, ...chunk).changes !== chunk.length) throw NOT_ALL
         }
       })
     } catch (err) {
@@ -215,18 +237,13 @@ class SqliteJobQueue implements JobQueue {
     return out
   }
 
-  // One prepared statement per chunk size, so a steady batch size reuses one statement.
-  #ackIn(n: number): Database.Statement {
-    let stmt = this.#ackInCache.get(n)
+  #cached(cache: Map<number, Database.Statement>, n: number, sql: (n: number) => string): Database.Statement {
+    let stmt = cache.get(n)
     if (stmt === undefined) {
-      stmt = this.#db.sqlite.prepare(SQL.ackIn(n))
-      this.#ackInCache.set(n, stmt)
+      stmt = this.#db.sqlite.prepare(sql(n))
+      cache.set(n, stmt)
     }
     return stmt
-  }
-
-  #insert(job: NewJob, now: number): number {
-    return this.#enqueue.run(this.name, job.id, job.payload, job.runAt ?? now, now, now).changes
   }
 
   #claimParams(opts: ClaimOptions) {
@@ -246,7 +263,10 @@ class SqliteJobQueue implements JobQueue {
     return this.#stmt.get.get({ queue: this.name, id }) as InfoRow | undefined
   }
 
-  #reportExhausted(row: ClaimRow): void {
+  // The claim handed back a poison job (lease expired on its last attempt) untouched: dead-letter it.
+  #buryExhausted(row: ClaimRow, params: { now: number; maxAttempts: number }): void {
+    const { now, maxAttempts } = params
+    if (this.#stmt.buryExpired.run({ seq: row.seq, now, maxAttempts }).changes !== 1) return
     this.#log.warn('job dead-lettered', {
       queue: this.name,
       jobId: row.id,
@@ -273,7 +293,7 @@ class SqliteJobQueue implements JobQueue {
 }
 
 function toClaimed(row: ClaimRow): ClaimedJob {
-  return { id: row.id, payload: row.payload, attempt: row.attempts, leaseUntil: row.run_at }
+  return { id: row.id, payload: row.payload, attempt: row.attempts, leaseUntil: row.lease_until }
 }
 
 function toInfo(r: InfoRow): JobInfo {

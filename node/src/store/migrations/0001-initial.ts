@@ -1,11 +1,13 @@
 import type { Migration } from './types.js'
 
-// Job states are small integers so the claim index stays compact: 0 pending, 1 claimed, 2 done, 3 dead.
-// A claimed row's `run_at` is its lease expiry, so one partial index on (queue, run_at, seq, state) WHERE state < 2
-// serves both "ready to run" and "lease expired" and the claim is a single covering-index search
-// (perf.md §1). `seq` is spelled out so the index yields ORDER BY run_at, seq without a sort, and `state`
-// is there only to make the search covering: SQLite treats an equality term of a partial index's WHERE as
-// known, but not a range like state < 2 (checked with EXPLAIN QUERY PLAN, SQLite 3.53).
+// Job states are small integers: 0 open, 2 done, 3 dead. An open job is claimed while `lease_until` is set
+// (the lease expiry) and pending otherwise; "claimed" (1) is derived on read, never stored. The partial index
+// jobs_due (queue, run_at, seq) WHERE state = 0 keeps a claimed row where it was, so a claim (or heartbeat)
+// writes only the table page: SQLite rewrites an index entry whenever an UPDATE's SET names a column of the
+// index or of its WHERE, and the claim names neither. Under synchronous=FULL every commit pays for each page
+// it writes (perf.md §1); moving the entry to the lease expiry cost two index pages on claim and one on ack.
+// The claim searches jobs_due in (run_at, seq) order with no sort and skips rows whose lease has not expired
+// (bounded by the jobs in flight); `seq` is spelled out so the index yields ORDER BY run_at, seq.
 const SQL = `
 CREATE TABLE messages (
   id          BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 32),
@@ -25,16 +27,17 @@ CREATE TABLE jobs (
   queue      TEXT NOT NULL,
   id         TEXT NOT NULL,
   payload    BLOB NOT NULL,
-  state      INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2, 3)),
+  state      INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 2, 3)),
   attempts   INTEGER NOT NULL DEFAULT 0,
   run_at     INTEGER NOT NULL,
+  lease_until INTEGER CHECK (lease_until IS NULL OR state = 0),
   worker     TEXT,
   last_error TEXT,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   UNIQUE (queue, id)
 );
-CREATE INDEX jobs_due ON jobs (queue, run_at, seq, state) WHERE state < 2;
+CREATE INDEX jobs_due ON jobs (queue, run_at, seq) WHERE state = 0;
 CREATE INDEX jobs_dead ON jobs (queue) WHERE state = 3;
 
 CREATE TABLE outbox (

@@ -22,7 +22,10 @@ interface MJob {
   seq: number
   state: JobStateName
   attempts: number
+  /** Observable: pending → due time, claimed → lease expiry, dead → when buried. */
   runAt: number
+  /** When the job became due; a claim keeps it, so an expired lease is retried at its original place. */
+  dueAt: number
   worker: string | null
 }
 
@@ -42,7 +45,7 @@ class Model {
     for (;;) {
       const due = [...this.jobs.values()]
         .filter((j) => (j.state === 'pending' || j.state === 'claimed') && j.runAt <= this.now)
-        .sort((x, y) => x.runAt - y.runAt || x.seq - y.seq)[0]
+        .sort((x, y) => x.dueAt - y.dueAt || x.seq - y.seq)[0]
       if (due === undefined) return undefined
       if (due.state === 'claimed' && due.attempts >= OPTS.maxAttempts) {
         due.state = 'dead'
@@ -88,7 +91,10 @@ const enqueue = (id: string, delay: number) =>
   command(`enqueue(${id}, +${delay})`, (m, r) => {
     const isNew = !m.jobs.has(id)
     expect(r.q.enqueue({ id, payload: Uint8Array.of(1), runAt: m.now + delay })).toBe(isNew)
-    if (isNew) m.jobs.set(id, { id, seq: m.seq++, state: 'pending', attempts: 0, runAt: m.now + delay, worker: null })
+    if (isNew) {
+      const runAt = m.now + delay
+      m.jobs.set(id, { id, seq: m.seq++, state: 'pending', attempts: 0, runAt, dueAt: runAt, worker: null })
+    }
   })
 
 const claim = (worker: string) =>
@@ -129,7 +135,8 @@ const fail = (id: string, worker: string, permanent: boolean) =>
       Object.assign(j, { state: 'dead', runAt: m.now })
       expect(got).toEqual({ state: 'dead', attempts: j.attempts })
     } else {
-      Object.assign(j, { state: 'pending', runAt: m.now + backoffDelayMs(j.attempts, POLICY, m.random()) })
+      const retryAt = m.now + backoffDelayMs(j.attempts, POLICY, m.random())
+      Object.assign(j, { state: 'pending', runAt: retryAt, dueAt: retryAt })
       expect(got).toEqual({ state: 'pending', attempts: j.attempts, retryAt: j.runAt })
     }
   })
@@ -145,7 +152,7 @@ const requeueDead = (id: string) =>
   command(`requeueDead(${id})`, (m, r) => {
     const j = m.jobs.get(id)
     const dead = j?.state === 'dead'
-    if (j && dead) Object.assign(j, { state: 'pending', attempts: 0, runAt: m.now })
+    if (j && dead) Object.assign(j, { state: 'pending', attempts: 0, runAt: m.now, dueAt: m.now })
     expect(r.q.requeueDead(id)).toBe(dead)
   })
 

@@ -50,6 +50,16 @@ describe('JobQueue enqueue', () => {
     expect(q.enqueueMany([])).toBe(0)
   })
 
+  it('enqueueMany spans several statements, keeps the first of a repeated id and claims in list order', () => {
+    const { q } = setup()
+    const ids = Array.from({ length: 250 }, (_, i) => `j${i}`)
+    const jobs = ids.map((id, i) => ({ id, payload: bytes(i % 200) }))
+    // The repeat of j5 sits in a later chunk than the original and must not replace its payload.
+    expect(q.enqueueMany([...jobs.slice(0, 220), { id: 'j5', payload: bytes(250) }, ...jobs.slice(220)])).toBe(250)
+    expect([...q.get('j5')!.payload]).toEqual([5])
+    expect(q.claimMany({ worker: 'w', limit: 250 }).map((j) => j.id)).toEqual(ids)
+  })
+
   it('enqueueMany is all or nothing', () => {
     const { q } = setup()
     const bad = { id: 'x', payload: { not: 'bytes' } as unknown as Uint8Array }

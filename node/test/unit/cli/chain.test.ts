@@ -1,0 +1,116 @@
+import { type Command, CommanderError } from 'commander'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createDevChain, type DevChain, hotkeyFromUri } from '#protocol'
+import { chainCommand, openChain } from '../../../src/cli/chain.js'
+
+interface Run {
+  out: string
+  err: string
+  exitCode: number
+}
+
+// Runs `kinitro chain <args>` in-process; commander's exits become results.
+async function run(init: Parameters<typeof chainCommand>[0], ...args: string[]): Promise<Run> {
+  let out = ''
+  let err = ''
+  const cmd = chainCommand({ stdout: (t) => (out += t), ...init })
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)]
+  for (const c of all(cmd))
+    c.exitOverride().configureOutput({ writeErr: (t) => (err += t), writeOut: (t) => (out += t) })
+  try {
+    await cmd.parseAsync(args, { from: 'user' })
+    return { out, err, exitCode: 0 }
+  } catch (e) {
+    if (e instanceof CommanderError) return { out, err, exitCode: e.exitCode }
+    throw e
+  }
+}
+
+const devs: DevChain[] = []
+afterEach(async () => {
+  for (const d of devs.splice(0)) await d.close()
+})
+async function dev(): Promise<DevChain> {
+  const d = await createDevChain()
+  devs.push(d)
+  return d
+}
+
+describe('kinitro chain (against an in-process dev chain)', () => {
+  it('admin register, commit, commitments and metagraph round-trip', async () => {
+    const d = await dev()
+    const alice = await hotkeyFromUri('//Alice')
+    const url = ['--chain-url', d.url]
+    expect((await run({}, 'admin', 'register', alice.ss58, ...url)).out).toBe('uid 0\n')
+    const commit = await run({}, 'commit', 'hello kinitro', '--uri', '//Alice', ...url)
+    expect(commit.exitCode).toBe(0)
+    expect(commit.out).toMatch(/^committed at block \d+/)
+    expect((await run({}, 'commitments', ...url)).out).toContain(`${alice.ss58}\tblock=0\thello kinitro`)
+    const mg = JSON.parse((await run({}, 'metagraph', '--json', ...url)).out)
+    expect(mg.neurons[0]).toMatchObject({ uid: 0, hotkey: alice.ss58, stake: '0' })
+    expect((await run({}, 'admin', 'advance', '3', ...url)).out).toBe('head 3\n')
+  })
+
+  it('weights set / show; a refusal prints its code and exits 1', async () => {
+    const d = await dev()
+    const alice = await hotkeyFromUri('//Alice')
+    const bob = await hotkeyFromUri('//Bob')
+    await d.admin.setHyperparameters(1, {
+      commitRevealEnabled: false,
+      minAllowedWeights: 1,
+      tempo: 2,
+      weightsRateLimit: 0,
+    })
+    await d.admin.register(1, alice.ss58)
+    await d.admin.register(1, bob.ss58)
+    await d.admin.fund(alice.ss58, 10_000n)
+    await d.admin.addStake(1, alice.ss58, 10_000n)
+    await d.admin.advance(3)
+    const url = ['--chain-url', d.url]
+    const set = await run({}, 'weights', 'set', '--uri', '//Alice', '--uids', '0,1', '--weights', '1,3', ...url)
+    expect(set.exitCode).toBe(0)
+    expect((await run({}, 'weights', 'show', ...url)).out).toBe('0\t0:21845 1:65535\n')
+    const bad = await run({}, 'weights', 'set', '--uri', '//Alice', '--uids', '0,9', '--weights', '1,1', ...url)
+    expect(bad.exitCode).toBe(1)
+    expect(bad.err).toContain('CHAIN_WEIGHTS_INVALID')
+  })
+
+  it('a chain that is not there is CHAIN_CONNECTION_FAILED, not a stack trace', async () => {
+    const r = await run({}, 'metagraph', '--chain-url', 'http://127.0.0.1:1')
+    expect(r.exitCode).toBe(1)
+    expect(r.err).toContain('CHAIN_CONNECTION_FAILED')
+  })
+
+  it('chain dev listens, serves, and stops on its stop signal', async () => {
+    const ac = new AbortController()
+    let url = ''
+    const running = run(
+      {
+        stopSignal: ac.signal,
+        onListening: (u) => {
+          url = u
+        },
+        logger: undefined,
+      },
+      'dev',
+      '--port',
+      '0',
+      '--block-time',
+      '0',
+    )
+    while (url === '') await new Promise((r) => setImmediate(r))
+    const chain = await openChain({ kind: 'dev', url, netuid: 1 })
+    expect((await chain.head()).number).toBe(0)
+    await chain.close()
+    ac.abort()
+    const r = await running
+    expect(r.exitCode).toBe(0)
+    expect(r.out).toContain(`dev chain listening on ${url}`)
+  })
+
+  it('openChain refuses the subtensor kind until its adapter is wired in', async () => {
+    await expect(openChain({ kind: 'subtensor', url: 'ws://127.0.0.1:9944', netuid: 1 })).rejects.toMatchObject({
+      code: 'CHAIN_UNSUPPORTED',
+    })
+  })
+})
