@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander'
 import {
   type Chain,
-  ChainError,
   createDevChain,
   createLogger,
+  createSubtensorChain,
   DEFAULT_DEV_BLOCK_TIME_MS,
   DEFAULT_DEV_CHAIN_HOST,
   DEFAULT_DEV_CHAIN_PORT,
@@ -28,24 +28,20 @@ export interface ChainConnectConfig {
   url: string
   /** @default 1 */
   netuid: number
+  /** Subtensor: give up connecting after this long. @default 30 s (the adapter's CONNECT_TIMEOUT_MS) */
+  connectTimeoutMs?: number
 }
 
 /** Default `--chain-url`: a dev chain started by `kinitro chain dev` with its defaults. */
 export const DEFAULT_DEV_CHAIN_URL = `http://${DEFAULT_DEV_CHAIN_HOST}:${DEFAULT_DEV_CHAIN_PORT}`
 
-/**
- * Open the `Chain` a config names. The subtensor kind is added with the Subtensor adapter; until then it
- * is refused with `CHAIN_UNSUPPORTED` rather than silently falling back to the dev chain.
- */
+/** Open the `Chain` a config names: the embedded dev chain's client, or Subtensor over @polkadot/api. */
 export async function openChain(config: ChainConnectConfig): Promise<Chain> {
   switch (config.kind) {
     case 'dev':
       return devChainClient({ url: config.url, netuid: config.netuid })
     case 'subtensor':
-      throw new ChainError(
-        { code: 'CHAIN_UNSUPPORTED', kind: config.kind },
-        'chain kind "subtensor" is not available in this build yet; use --chain-kind dev',
-      )
+      return createSubtensorChain({ url: config.url, netuid: config.netuid, connectTimeoutMs: config.connectTimeoutMs })
   }
 }
 

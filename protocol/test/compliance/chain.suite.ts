@@ -35,6 +35,18 @@ export interface ChainTestFeatures {
    * @default true
    */
   hashCommitReveal?: boolean
+  /**
+   * Validator permits follow stake rank at each epoch. `false`: spec 218 keeps every neuron's permit set
+   * once its epochs run, whatever `maxAllowedValidators` says.
+   * @default true
+   */
+  permitsFollowStake?: boolean
+  /**
+   * With `spaceLimit: false`, the old commitment limit is this many blocks (a runtime constant,
+   * `Commitments.RateLimit`, 100 on spec 218), not an epoch.
+   * @default 0
+   */
+  commitmentRateLimitBlocks?: number
 }
 
 /** What `setup` returns. */
@@ -95,7 +107,8 @@ export function chainSuite(name: string, setup: () => Promise<ChainTestEnv>): vo
       await env?.teardown()
     }, CASE_TIMEOUT_MS)
 
-    const feature = (key: keyof ChainTestFeatures): boolean => env.features?.[key] ?? true
+    const feature = (key: 'spaceLimit' | 'hashCommitReveal' | 'permitsFollowStake'): boolean =>
+      env.features?.[key] ?? true
 
     async function uidOf(hotkey: Hotkey): Promise<number> {
       const n = (await chain.metagraph()).neurons.find((x) => x.hotkey === hotkey.ss58)
@@ -168,7 +181,9 @@ export function chainSuite(name: string, setup: () => Promise<ChainTestEnv>): vo
         await env.admin.advanceBlocks(TEST_TEMPO + 2)
         const mg = await chain.metagraph()
         expect(mg.neurons.find((n) => n.hotkey === hk[0]!.ss58)?.validatorPermit).toBe(true)
-        expect(mg.neurons.find((n) => n.hotkey === hk[1]!.ss58)?.validatorPermit).toBe(false)
+        if (feature('permitsFollowStake')) {
+          expect(mg.neurons.find((n) => n.hotkey === hk[1]!.ss58)?.validatorPermit).toBe(false)
+        }
         const elig = await chain.canSetWeights(hk[1]!.ss58)
         expect(elig.stakeSufficient).toBe(false)
       },
@@ -225,8 +240,12 @@ export function chainSuite(name: string, setup: () => Promise<ChainTestEnv>): vo
           await chain.setCommitment(hk[0]!, bytes('first'))
         }
         await expectCode(chain.setCommitment(hk[0]!, bytes('one too many')), 'CHAIN_COMMITMENT_RATE_LIMITED')
-        await env.admin.setHyperparameters({ tempo: TEST_TEMPO })
-        await advanceToEpoch(epochIndex((await chain.head()).number, TEST_TEMPO, chain.netuid) + 1)
+        if (feature('spaceLimit')) {
+          await env.admin.setHyperparameters({ tempo: TEST_TEMPO })
+          await advanceToEpoch(epochIndex((await chain.head()).number, TEST_TEMPO, chain.netuid) + 1)
+        } else {
+          await env.admin.advanceBlocks(env.features?.commitmentRateLimitBlocks ?? 0)
+        }
         await chain.setCommitment(hk[0]!, bytes('next epoch'))
         expect((await chain.commitment(hk[0]!.ss58))?.data).toEqual(bytes('next epoch'))
       },

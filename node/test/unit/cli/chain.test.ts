@@ -108,9 +108,12 @@ describe('kinitro chain (against an in-process dev chain)', () => {
     expect(r.out).toContain(`dev chain listening on ${url}`)
   })
 
-  it('openChain refuses the subtensor kind until its adapter is wired in', async () => {
-    await expect(openChain({ kind: 'subtensor', url: 'ws://127.0.0.1:9944', netuid: 1 })).rejects.toMatchObject({
-      code: 'CHAIN_UNSUPPORTED',
+  it('openChain reaches Subtensor over @polkadot/api: a dead endpoint is a clear connection error', async () => {
+    // Port 9 (discard) is closed on loopback: the adapter must give up with a typed error, not hang.
+    await expect(
+      openChain({ kind: 'subtensor', url: 'ws://127.0.0.1:9', netuid: 1, connectTimeoutMs: 2_000 }),
+    ).rejects.toMatchObject({
+      code: 'CHAIN_CONNECTION_FAILED',
     })
   })
 })
