@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander'
 import {
+  addConfigOptions,
   type Chain,
   createDevChain,
   createLogger,
@@ -13,12 +14,14 @@ import {
   type Hotkey,
   hotkeyFromUri,
   type Logger,
+  loadConfig,
   loadHotkey,
   typedAction,
 } from '#protocol'
+import { type ChainKind, DEFAULT_CHAIN_URLS, nodeConfigSchema } from '../options.js'
 
-/** Which chain implementation a command talks to; the one place that decides (see {@link openChain}). */
-export type ChainKind = 'dev' | 'subtensor'
+/** Which chain implementation a command talks to; the one place that decides is {@link openChain}. */
+export type { ChainKind } from '../options.js'
 
 /** Where the chain is. */
 export interface ChainConnectConfig {
@@ -32,8 +35,8 @@ export interface ChainConnectConfig {
   connectTimeoutMs?: number
 }
 
-/** Default `--chain-url`: a dev chain started by `kinitro chain dev` with its defaults. */
-export const DEFAULT_DEV_CHAIN_URL = `http://${DEFAULT_DEV_CHAIN_HOST}:${DEFAULT_DEV_CHAIN_PORT}`
+/** Default dev chain URL: a dev chain started by `kinitro chain dev` with its defaults. */
+export const DEFAULT_DEV_CHAIN_URL = DEFAULT_CHAIN_URLS.dev
 
 /** Open the `Chain` a config names: the embedded dev chain's client, or Subtensor over @polkadot/api. */
 export async function openChain(config: ChainConnectConfig): Promise<Chain> {
@@ -57,7 +60,7 @@ export interface ChainCommandInit {
   onListening?: (url: string) => void
 }
 
-type ConnOpts = { chainKind: ChainKind; chainUrl: string; netuid: number; json?: boolean }
+type ConnOpts = { config?: string; json?: boolean } & Record<string, unknown>
 type KeyOpts = { uri?: string; wallet?: string; hotkey?: string; walletsPath: string }
 
 const int =
@@ -80,12 +83,17 @@ const show = (value: unknown): string =>
     2,
   )
 
+// Which chain and subnet come from the node's config (TOML < KINITRO_* env < flags), so
+// `kinitro chain … --config node.toml` talks to the chain the node uses.
 function connOptions(cmd: Command): Command {
-  return cmd
-    .option('--chain-kind <kind>', 'dev | subtensor', 'dev')
-    .option('--chain-url <url>', 'chain endpoint', DEFAULT_DEV_CHAIN_URL)
-    .option('--netuid <n>', 'subnet id', int('netuid'), 1)
-    .option('--json', 'print JSON')
+  return addConfigOptions(cmd, nodeConfigSchema, ['netuid', 'chain']).option('--json', 'print JSON')
+}
+
+/** The chain a command's config names: kind, endpoint (per-kind default) and netuid. */
+export function chainConfigFrom(opts: Record<string, unknown>): ChainConnectConfig {
+  const { config, json: _json, ...flags } = opts
+  const { config: cfg } = loadConfig(nodeConfigSchema, { file: typeof config === 'string' ? config : undefined, flags })
+  return { kind: cfg.chain.kind, url: cfg.chain.url ?? DEFAULT_CHAIN_URLS[cfg.chain.kind], netuid: cfg.netuid }
 }
 
 function keyOptions(cmd: Command): Command {
@@ -104,9 +112,7 @@ async function signer(o: KeyOpts): Promise<Hotkey> {
 }
 
 async function withChain<T>(o: ConnOpts, fn: (chain: Chain) => Promise<T>): Promise<T> {
-  if (o.chainKind !== 'dev' && o.chainKind !== 'subtensor')
-    throw new InvalidArgumentError('--chain-kind is dev or subtensor')
-  const chain = await openChain({ kind: o.chainKind, url: o.chainUrl, netuid: o.netuid })
+  const chain = await openChain(chainConfigFrom(o))
   try {
     return await fn(chain)
   } finally {

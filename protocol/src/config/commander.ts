@@ -7,9 +7,11 @@ import { describeConfig } from './keys.js'
  * given as a flag without listing it twice. Flags carry no commander defaults: defaults belong to the
  * schema, and an absent flag must not override the file or the environment.
  */
-export function addConfigOptions(command: Command, schema: z.ZodType): Command {
+export function addConfigOptions(command: Command, schema: z.ZodType, only?: readonly string[]): Command {
   command.addOption(new Option('--config <file>', 'TOML config file (env KINITRO_CONFIG)').env('KINITRO_CONFIG'))
-  for (const key of describeConfig(schema)) {
+  // `only` keeps a command's help to the settings it uses; the file may still hold the rest.
+  const wanted = (path: string) => only === undefined || only.some((p) => path === p || path.startsWith(`${p}.`))
+  for (const key of describeConfig(schema).filter((k) => wanted(k.path))) {
     const value = key.kind === 'boolean' ? '[bool]' : key.kind === 'array' ? '<list>' : '<value>'
     const parts = [key.description ?? key.path, `(env ${key.env}`]
     if (key.defaultValue !== undefined) parts.push(`, default ${JSON.stringify(key.defaultValue)}`)

@@ -1,7 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { type Command, CommanderError } from 'commander'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDevChain, type DevChain, hotkeyFromUri } from '#protocol'
-import { chainCommand, openChain } from '../../../src/cli/chain.js'
+import { chainCommand, chainConfigFrom, openChain } from '../../../src/cli/chain.js'
 
 interface Run {
   out: string
@@ -73,6 +76,30 @@ describe('kinitro chain (against an in-process dev chain)', () => {
     const bad = await run({}, 'weights', 'set', '--uri', '//Alice', '--uids', '0,9', '--weights', '1,1', ...url)
     expect(bad.exitCode).toBe(1)
     expect(bad.err).toContain('CHAIN_WEIGHTS_INVALID')
+  })
+
+  it('the chain and subnet come from the node config: TOML file < KINITRO_* env < flags', async () => {
+    const d = await dev()
+    const alice = await hotkeyFromUri('//Alice')
+    await d.admin.register(1, alice.ss58)
+    const dir = mkdtempSync(join(tmpdir(), 'kinitro-chain-cli-'))
+    const file = join(dir, 'node.toml')
+    writeFileSync(file, `netuid = 1\n[chain]\nkind = "dev"\nurl = "${d.url}"\n`)
+    const fromFile = JSON.parse((await run({}, 'metagraph', '--json', '--config', file)).out)
+    expect(fromFile.neurons[0]).toMatchObject({ uid: 0, hotkey: alice.ss58 })
+    // A flag overrides the file: the dev chain has only subnet 1, so --netuid 2 must reach it and be refused.
+    const fromFlag = await run({}, 'metagraph', '--json', '--config', file, '--netuid', '2')
+    expect(fromFlag.exitCode).toBe(1)
+    expect(fromFlag.err).toContain('CHAIN_SUBNET_NOT_FOUND')
+    expect(chainConfigFrom({ config: file, chainKind: 'subtensor', chainUrl: undefined })).toEqual({
+      kind: 'subtensor',
+      url: d.url,
+      netuid: 1,
+    })
+    expect(chainConfigFrom({ chainKind: 'subtensor' }).url).toBe('wss://entrypoint-finney.opentensor.ai:443')
+    const bad = await run({}, 'metagraph', '--config', file, '--chain-kind', 'ethereum')
+    expect(bad.exitCode).not.toBe(0)
+    expect(bad.err).toContain('ethereum')
   })
 
   it('a chain that is not there is CHAIN_CONNECTION_FAILED, not a stack trace', async () => {
