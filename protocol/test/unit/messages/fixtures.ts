@@ -75,7 +75,9 @@ function stats(records: readonly EpisodeRecord[]) {
     successRate: rate,
     wilsonLow,
     wilsonHigh,
-    meanReward: sum / records.length,
+    // `+ 0` turns -0 (tiny rewards that cancel and underflow) into +0: proto3 omits zero doubles, so -0
+    // cannot survive a round trip, and the codec property would fail on a value no summary should carry.
+    meanReward: sum / records.length + 0,
   }
 }
 
