@@ -93,3 +93,9 @@ export const ACK_CHUNK = 100
  * per job; SQLite's 32 766 bound-parameter limit allows up to 5 461 (6 per job).
  */
 export const ENQUEUE_CHUNK = 100
+
+/**
+ * Most claimed-job → row entries a queue object keeps so acks find rows by rowid. Claims past it clear the
+ * map (acks then fall back to the job-id index): a bound, not a tuning knob; 100k entries is a few MB.
+ */
+export const SEQ_CACHE_MAX = 100_000

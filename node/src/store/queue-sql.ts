@@ -49,6 +49,16 @@ export function ackIn(n: number): string {
   return `UPDATE jobs SET state = 2, lease_until = NULL, updated_at = ?
     WHERE queue = ? AND lease_until IS NOT NULL AND worker = ? AND id IN (${Array.from({ length: n }, () => '?').join(', ')})`
 }
+// The same, by row: a claim returns the row's `seq`, so acks from the claiming queue skip the job-id
+// index lookup (the bare queue of perf.md §1 acks by rowid too). Holder checks are unchanged. The unary
+// `+` keeps SQLite from choosing a queue index over the rowid: with it, a batch ack scanned the queue (measured).
+const HELD_SEQ = 'seq = @seq AND +queue = @queue AND lease_until IS NOT NULL AND worker = @worker'
+export const ACK_SEQ = `UPDATE jobs SET state = 2, lease_until = NULL, updated_at = @now WHERE ${HELD_SEQ}`
+/** Ack `n` rows at once by seq; positional parameters: now, queue, worker, then the seqs. */
+export function ackSeqIn(n: number): string {
+  return `UPDATE jobs SET state = 2, lease_until = NULL, updated_at = ?
+    WHERE +queue = ? AND lease_until IS NOT NULL AND worker = ? AND seq IN (${Array.from({ length: n }, () => '?').join(', ')})`
+}
 export const HEARTBEAT = `UPDATE jobs SET lease_until = @leaseUntil, updated_at = @now WHERE ${HELD}`
 export const RETRY = `UPDATE jobs SET lease_until = NULL, run_at = @runAt, last_error = @error, updated_at = @now WHERE ${HELD}`
 export const BURY = `UPDATE jobs SET state = 3, lease_until = NULL, run_at = @now, last_error = @error, updated_at = @now WHERE ${HELD}`

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import { type Logger, silentLogger } from '#protocol'
 import { backoffDelayMs, seededRandom } from './backoff.js'
-import { ACK_CHUNK, ENQUEUE_CHUNK } from './constants.js'
+import { ACK_CHUNK, ENQUEUE_CHUNK, SEQ_CACHE_MAX } from './constants.js'
 import type { StoreDatabase } from './db.js'
 import { errorText } from './error-text.js'
 import { StoreError } from './errors.js'
@@ -75,7 +75,17 @@ class SqliteJobQueue implements JobQueue {
   readonly #random: () => number
   readonly #log: Logger
   readonly #stmt: Record<
-    'claimOne' | 'claimMany' | 'buryExpired' | 'ack' | 'heartbeat' | 'retry' | 'bury' | 'requeue' | 'get' | 'dead',
+    | 'claimOne'
+    | 'claimMany'
+    | 'buryExpired'
+    | 'ack'
+    | 'ackSeq'
+    | 'heartbeat'
+    | 'retry'
+    | 'bury'
+    | 'requeue'
+    | 'get'
+    | 'dead',
     Database.Statement<[Params]>
   >
   readonly #stats: Database.Statement<[string], { state: number; n: number }>
@@ -83,6 +93,11 @@ class SqliteJobQueue implements JobQueue {
   // size reuses one statement. At most ENQUEUE_CHUNK + ACK_CHUNK entries.
   readonly #enqueueIn = new Map<number, Database.Statement>()
   readonly #ackIn = new Map<number, Database.Statement>()
+  readonly #ackSeqIn = new Map<number, Database.Statement>()
+  // Row of each job this queue object claimed, so its ack finds the row by rowid. A row's seq never changes
+  // (rows are never deleted), so a stale entry can only miss, never hit the wrong job; the holder check in
+  // the statement still decides. Bounded: cleared when it grows past SEQ_CACHE_MAX.
+  readonly #seqOf = new Map<string, number>()
   readonly #enqueue: Database.Statement<[string, string, Uint8Array, number, number, number]>
 
   constructor(db: StoreDatabase, opts: JobQueueOptions, c: JobQueueComponents) {
@@ -98,6 +113,7 @@ class SqliteJobQueue implements JobQueue {
       claimMany: p(SQL.CLAIM_MANY),
       buryExpired: p(SQL.BURY_EXPIRED),
       ack: p(SQL.ACK),
+      ackSeq: p(SQL.ACK_SEQ),
       heartbeat: p(SQL.HEARTBEAT),
       retry: p(SQL.RETRY),
       bury: p(SQL.BURY),
@@ -145,7 +161,7 @@ class SqliteJobQueue implements JobQueue {
     for (;;) {
       const row = this.#stmt.claimOne.get(params) as ClaimRow | undefined
       if (row === undefined) return undefined
-      if (row.lease_until > params.now) return toClaimed(row)
+      if (row.lease_until > params.now) return this.#remember(row)
       this.#buryExhausted(row, params)
     }
   }
@@ -163,7 +179,7 @@ class SqliteJobQueue implements JobQueue {
       if (rows.length < params.limit || claimed.length === opts.limit) break
       params.limit = opts.limit - claimed.length
     }
-    return claimed.sort((a, b) => a.seq - b.seq).map(toClaimed)
+    return claimed.sort((a, b) => a.seq - b.seq).map((row) => this.#remember(row))
   }
 
   heartbeat(id: string, worker: string, opts?: { leaseMs?: number; now?: number }): boolean {
@@ -173,8 +189,11 @@ class SqliteJobQueue implements JobQueue {
   }
 
   ack(id: string, worker: string, opts?: AtOptions): void {
-    const params = { queue: this.name, id, worker, now: opts?.now ?? this.#now() }
-    if (this.#stmt.ack.run(params).changes !== 1) this.#refuse(id, worker)
+    const seq = this.#seqOf.get(id)
+    const params = { queue: this.name, id, seq, worker, now: opts?.now ?? this.#now() }
+    const stmt = seq === undefined ? this.#stmt.ack : this.#stmt.ackSeq
+    if (stmt.run(params).changes !== 1) this.#refuse(id, worker)
+    this.#seqOf.delete(id)
   }
 
   ackMany(ids: readonly string[], worker: string, opts?: AtOptions): void {
@@ -185,10 +204,26 @@ class SqliteJobQueue implements JobQueue {
       this.#db.transaction(() => {
         for (let i = 0; i < ids.length; i += ACK_CHUNK) {
           const chunk = ids.slice(i, i + ACK_CHUNK)
-          const ack = this.#cached(this.#ackIn, chunk.length, SQL.ackIn)
-          if (ack.run(now, this.name, worker, ...chunk).changes !== chunk.length) throw NOT_ALL
+          const seqs: number[] = []
+          const byId: string[] = []
+          for (const id of chunk) {
+            const seq = this.#seqOf.get(id)
+            if (seq === undefined) byId.push(id)
+            else seqs.push(seq)
+          }
+          let changed = 0
+          if (seqs.length > 0) {
+            const ack = this.#cached(this.#ackSeqIn, seqs.length, SQL.ackSeqIn)
+            changed += ack.run(now, this.name, worker, ...seqs).changes
+          }
+          if (byId.length > 0) {
+            const ack = this.#cached(this.#ackIn, byId.length, SQL.ackIn)
+            changed += ack.run(now, this.name, worker, ...byId).changes
+          }
+          if (changed !== chunk.length) throw NOT_ALL
         }
       })
+      for (const id of ids) this.#seqOf.delete(id)
     } catch (err) {
       if (err !== NOT_ALL) throw err
       // Rolled back, so every row is as it was before the call: the first id not held is the culprit.
@@ -203,6 +238,7 @@ class SqliteJobQueue implements JobQueue {
   fail(id: string, worker: string, error: unknown, opts?: AtOptions & { permanent?: boolean }): FailOutcome {
     const now = opts?.now ?? this.#now()
     const text = errorText(error)
+    this.#seqOf.delete(id)
     return this.#db.transaction((): FailOutcome => {
       const job = this.#row(id)
       if (job === undefined || job.state !== SQL.STATE.claimed || job.worker !== worker) this.#refuse(id, worker)
@@ -264,6 +300,12 @@ class SqliteJobQueue implements JobQueue {
   }
 
   // The claim handed back a poison job (lease expired on its last attempt) untouched: dead-letter it.
+  #remember(row: ClaimRow): ClaimedJob {
+    if (this.#seqOf.size >= SEQ_CACHE_MAX) this.#seqOf.clear()
+    this.#seqOf.set(row.id, row.seq)
+    return toClaimed(row)
+  }
+
   #buryExhausted(row: ClaimRow, params: { now: number; maxAttempts: number }): void {
     const { now, maxAttempts } = params
     if (this.#stmt.buryExpired.run({ seq: row.seq, now, maxAttempts }).changes !== 1) return

@@ -404,3 +404,41 @@ describe('JobQueue options', () => {
     expect(() => s.q.claim({ worker: 'w', leaseMs: 0 })).toThrow(RangeError)
   })
 })
+
+describe('JobQueue acks by row (the claiming queue object remembers each job row)', () => {
+  it('another queue object on the same database acks through the job id, and the holder rules still hold', () => {
+    const { q, db, clock } = setup()
+    const other = createJobQueue(db, { ...QUEUE, name: q.name }, { now: clock.now })
+    q.enqueueMany([job('a'), job('b'), job('c')])
+    const [a, b, c] = q.claimMany({ worker: 'w', limit: 3 })
+    // `other` never claimed these: its acks must find the rows by id.
+    other.ackMany([a!.id, b!.id], 'w')
+    other.ack(c!.id, 'w')
+    expect(q.stats()).toMatchObject({ done: 3 })
+  })
+
+  it('a cached row does not let a worker that lost its lease ack: the job was reclaimed meanwhile', () => {
+    const { q, clock } = setup()
+    q.enqueue(job('a'))
+    q.claim({ worker: 'w1' })
+    clock.advance(QUEUE.leaseMs + 1)
+    expect(q.claim({ worker: 'w2' })?.id).toBe('a')
+    expect(codeOf(() => q.ack('a', 'w1'))).toBe('STORE_LEASE_NOT_HELD')
+    expect(codeOf(() => q.ackMany(['a'], 'w1'))).toBe('STORE_LEASE_NOT_HELD')
+    q.ackMany(['a'], 'w2')
+    expect(q.get('a')?.state).toBe('done')
+    expect(codeOf(() => q.ack('a', 'w2'))).toBe('STORE_LEASE_NOT_HELD')
+  })
+
+  it('a mixed batch (some rows remembered, some not) acks all or nothing', () => {
+    const { q, db, clock } = setup()
+    const other = createJobQueue(db, { ...QUEUE, name: q.name }, { now: clock.now })
+    q.enqueueMany([job('a'), job('b'), job('c')])
+    q.claimMany({ worker: 'w', limit: 2 })
+    other.claim({ worker: 'w' })
+    expect(codeOf(() => q.ackMany(['a', 'b', 'c', 'd'], 'w'))).toBe('STORE_JOB_NOT_FOUND')
+    expect(q.stats()).toMatchObject({ claimed: 3, done: 0 })
+    q.ackMany(['a', 'b', 'c'], 'w')
+    expect(q.stats()).toMatchObject({ claimed: 0, done: 3 })
+  })
+})

@@ -7,7 +7,7 @@ import {
   STORE_MIGRATIONS,
   type StoreDatabase,
 } from '../../../../src/store/index.js'
-import { CLAIM_MANY, CLAIM_ONE } from '../../../../src/store/queue-sql.js'
+import { ACK_SEQ, ackSeqIn, CLAIM_MANY, CLAIM_ONE } from '../../../../src/store/queue-sql.js'
 import { recordingLogger, tempDir } from '../helpers.js'
 
 const cleanups: (() => void)[] = []
@@ -161,6 +161,18 @@ describe('the store schema', () => {
         .map((r) => (r as { detail: string }).detail)
       expect(plan).toContain('SEARCH jobs USING INDEX jobs_due (queue=? AND run_at<?)')
       expect(plan.join('\n')).not.toMatch(/TEMP B-TREE|SCAN/)
+    }
+  })
+
+  it('acks by row go straight to the rowid, never through a queue index', () => {
+    const db = openDatabase()
+    cleanups.unshift(() => db.close())
+    const one = db.sqlite.prepare(`EXPLAIN QUERY PLAN ${ACK_SEQ}`).all({ seq: 1, queue: 'q', worker: 'w', now: 1 })
+    const many = db.sqlite.prepare(`EXPLAIN QUERY PLAN ${ackSeqIn(3)}`).all(1, 'q', 'w', 1, 2, 3)
+    for (const plan of [one, many]) {
+      expect(plan.map((r) => (r as { detail: string }).detail)).toEqual([
+        'SEARCH jobs USING INTEGER PRIMARY KEY (rowid=?)',
+      ])
     }
   })
 
