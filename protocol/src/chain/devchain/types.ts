@@ -1,4 +1,4 @@
-import type { CommitmentField, Hyperparameters } from '../chain.js'
+import type { ChainNeuron, CommitmentField, Hyperparameters } from '../chain.js'
 import type { UsedSpace } from '../rules/index.js'
 
 /** Per-subnet hyperparameters of the dev chain: the `Chain` ones plus those only the dev chain exposes. */
@@ -16,15 +16,8 @@ export interface DevSubnetHyperparameters extends Omit<Hyperparameters, 'stakeTh
 /** Everything `setHyperparameters` may change: subnet values plus the global `stakeThreshold`. */
 export type DevHyperparameters = DevSubnetHyperparameters & Pick<Hyperparameters, 'stakeThreshold'>
 
-/** A registered neuron as the dev chain stores it. */
-export interface DevNeuron {
-  uid: number
-  hotkey: string
-  coldkey: string
-  stake: bigint
-  validatorPermit: boolean
-  active: boolean
-  lastUpdate: number
+/** A registered neuron as the dev chain stores it: the `Chain` neuron, with its snapshot's field name for the registration block. */
+export interface DevNeuron extends Omit<ChainNeuron, 'blockAtRegistration'> {
   registeredAt: number
 }
 
