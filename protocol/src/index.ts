@@ -231,6 +231,8 @@ export type {
   CompetitionManifestInit,
   EnvSummary,
   EpisodeRecord,
+  FailureCode,
+  FailureParty,
   JobAnnouncement,
   JobAnnouncementInit,
   JobStatus,
@@ -254,6 +256,7 @@ export type {
   WeightsAnnouncementInit,
 } from './messages/index.js'
 export {
+  countsAgainstMiner,
   createCompetitionManifest,
   createJobAnnouncement,
   createJobStatus,
@@ -264,6 +267,9 @@ export {
   decodeSyncFrame,
   encodeBody,
   encodeSyncFrame,
+  FAILURE_CODES,
+  failureParty,
+  isFailureCode,
   isJobState,
   isTopicName,
   JobState,

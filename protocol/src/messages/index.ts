@@ -21,6 +21,8 @@ export type {
 export { decodeBody, encodeBody } from './codecs.js'
 export type { CompetitionManifestInit, TaskInit } from './competition.js'
 export { createCompetitionManifest, signCompetitionManifest } from './competition.js'
+export type { FailureCode, FailureParty } from './failure-codes.js'
+export { countsAgainstMiner, FAILURE_CODES, failureParty, isFailureCode } from './failure-codes.js'
 export type { JobAnnouncementInit, JobStatusInit } from './jobs.js'
 export { createJobAnnouncement, createJobStatus } from './jobs.js'
 export { peerIdBytesFromNodeKey } from './peer-id.js'
