@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { evaluatorConfigSchema } from '#evaluator'
 import { DEFAULT_DEV_CHAIN_HOST, DEFAULT_DEV_CHAIN_PORT } from '#protocol'
 
 const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug', 'trace'] as const
@@ -50,6 +51,7 @@ export const nodeConfigSchema = z.strictObject({
         .describe('SQLite synchronous mode: FULL survives power loss, NORMAL only process crashes'),
     })
     .prefault({}),
+  evaluator: evaluatorConfigSchema.prefault({}),
 })
 
 /** The validated node configuration. */
