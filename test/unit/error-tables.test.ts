@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { NODE_ERROR_CODES } from '#node'
-import { PROTOCOL_ERROR_CODES } from '#protocol'
+import { FAILURE_CODES, PROTOCOL_ERROR_CODES } from '#protocol'
 
 // style.md §4: every error code a component can throw is in its README's "Errors" table (code | meaning |
 // how to fix), and every code in the table exists. This keeps the table honest as codes come and go.
@@ -29,4 +29,13 @@ describe('error code tables', () => {
       expect([...documented].sort()).toEqual([...new Set(codes)].sort())
     })
   }
+})
+
+describe('episode failure codes table', () => {
+  it('protocol/README.md lists exactly FAILURE_CODES', () => {
+    const readme = readFileSync(resolve(ROOT, 'protocol', 'README.md'), 'utf8')
+    const section = readme.split(/^## Episode failure codes\s*$/m)[1]?.split(/^## /m)[0] ?? ''
+    const documented = [...section.matchAll(/^\|\s*`([a-z][a-z0-9_]+)`\s*\|/gm)].map((m) => m[1])
+    expect(documented.sort()).toEqual([...FAILURE_CODES].sort())
+  })
 })
