@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { Command } from 'commander'
+import { envCommand } from '#evaluator'
 import { chainCommand, keysCommand, nodeCommand } from '#node'
 import { scoreCommand } from '#protocol'
 
@@ -35,6 +36,7 @@ export function createProgram(): Command {
   program.addCommand(scoreCommand())
   program.addCommand(nodeCommand())
   program.addCommand(chainCommand())
+  program.addCommand(envCommand())
   for (const [name, description] of PLANNED_GROUPS) {
     if (!program.commands.some((c) => c.name() === name)) program.command(name).description(description)
   }

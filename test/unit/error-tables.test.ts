@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { EVALUATOR_ERROR_CODES } from '#evaluator'
 import { NODE_ERROR_CODES } from '#node'
 import { FAILURE_CODES, PROTOCOL_ERROR_CODES } from '#protocol'
 
@@ -8,9 +9,27 @@ import { FAILURE_CODES, PROTOCOL_ERROR_CODES } from '#protocol'
 // how to fix), and every code in the table exists. This keeps the table honest as codes come and go.
 const ROOT = resolve(import.meta.dirname, '../..')
 
+// A component's table may be split across its README and the READMEs of its areas (src/<area>/README.md),
+// so each area documents its own codes next to the rest of its docs.
+function readmes(component: string): string[] {
+  const found = [resolve(ROOT, component, 'README.md')]
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name)
+      if (statSync(p).isDirectory()) walk(p)
+      else if (name === 'README.md') found.push(p)
+    }
+  }
+  walk(resolve(ROOT, component, 'src'))
+  return found
+}
+
 function tableCodes(component: string): string[] {
-  const readme = readFileSync(resolve(ROOT, component, 'README.md'), 'utf8')
-  const section = readme.split(/^## Errors\s*$/m)[1]?.split(/^## /m)[0] ?? ''
+  return readmes(component).flatMap((path) => tableCodesIn(readFileSync(path, 'utf8')))
+}
+
+function tableCodesIn(readme: string): string[] {
+  const section = readme.split(/^## Errors\b.*$/m)[1]?.split(/^## /m)[0] ?? ''
   return [...section.matchAll(/^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|([^|]*)\|([^|]*)\|/gm)].map((m) => {
     expect(m[2]?.trim(), `${m[1]} has a meaning`).not.toBe('')
     expect(m[3]?.trim(), `${m[1]} has a how-to-fix`).not.toBe('')
@@ -22,6 +41,7 @@ describe('error code tables', () => {
   for (const [component, codes] of [
     ['protocol', PROTOCOL_ERROR_CODES],
     ['node', NODE_ERROR_CODES],
+    ['evaluator', EVALUATOR_ERROR_CODES],
   ] as const) {
     it(`${component}/README.md documents exactly the codes the code defines`, () => {
       const documented = tableCodes(component)

@@ -35,6 +35,12 @@ export interface EpisodeOutcome {
   /** Hex head of the state-hash chain after the last step (the chain starts at H(stateBytes after reset)). */
   finalStateHash: string
   simulator: { name: string; version: string }
+  /**
+   * Who ran the episode loop: `evaluator` (our runner; the chain covers every step) or `container` (a
+   * remote environment container's `evaluate`; `finalStateHash` is empty unless the container sent one,
+   * and the episode cannot be replay-verified). Absent means `evaluator`.
+   */
+  driver?: 'evaluator' | 'container'
 }
 
 /** A full trace: the outcome, every step, and state snapshots every `snapshotEvery` steps. */
@@ -46,4 +52,6 @@ export interface EpisodeTrace {
   snapshotEvery: number
   /** Base64 `stateBytes()` at steps 0, k, 2k, … (index i ↔ step i·k). */
   snapshots: string[]
+  /** The task's `params`, needed to re-simulate the episode (`verifyTrace`). Absent means `{}`. */
+  taskParams?: Record<string, string>
 }

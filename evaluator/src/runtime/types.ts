@@ -29,6 +29,12 @@ export interface PolicySource {
   label: string
   /** Container image pinned by digest (Kubernetes only). */
   image?: string
+  /** The job id, for object labels (Kubernetes `kinitro/job`); defaults to `label`. */
+  jobId?: string
+  /** The miner's uid, for object labels (Kubernetes `kinitro/miner-uid`). */
+  minerUid?: number
+  /** A miner-served policy URL from the commitment (remote runtime only). */
+  url?: string
 }
 
 /** A running policy. */

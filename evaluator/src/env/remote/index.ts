@@ -1,0 +1,8 @@
+export type { CallOptions, ContainerMethod, EnvContainerClient } from './client.js'
+export { createEnvContainerClient } from './client.js'
+export type { RemoteEnvironmentOptions, WireEnvSpec } from './environment.js'
+export { createRemoteEnvironmentFactory, parseWireSpec, STEP_DRIVEN_METHODS } from './environment.js'
+export type { RemoteEnvErrorCode, RemoteEnvErrorMeta } from './errors.js'
+export { REMOTE_ENV_ERROR_CODES, REMOTE_ENV_ERROR_FIXES, RemoteEnvCallError, RemoteEnvError } from './errors.js'
+export type { EvaluateRemoteOptions } from './evaluate.js'
+export { evaluateRemote } from './evaluate.js'

@@ -1,0 +1,5 @@
+export { DEFAULT_HF_FILE } from './download.js'
+export type { FetchErrorCode, FetchErrorMeta } from './errors.js'
+export { FETCH_ERROR_CODES, FETCH_ERROR_FIXES, FETCH_FAILURE, FetchError, fetchFailureCode } from './errors.js'
+export { createArtifactFetcher, DEFAULT_FETCHER_OPTIONS } from './fetcher.js'
+export type { ArtifactFetcher, ArtifactFetcherInit, ArtifactRef, FetchedArtifact, FetchOptions } from './types.js'

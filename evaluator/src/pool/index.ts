@@ -1,0 +1,5 @@
+export type { PoolErrorCode, PoolErrorMeta } from './errors.js'
+export { POOL_ERROR_CODES, POOL_ERROR_FIXES, PoolError } from './errors.js'
+export type { EpisodePoolInit } from './pool.js'
+export { createEpisodePool, MUJOCO_ENV_MODULE, TOY_ENV_MODULE } from './pool.js'
+export type { EpisodePool, ModuleRef, PoolEpisodeRequest, PoolProgress, PoolRunOptions } from './types.js'

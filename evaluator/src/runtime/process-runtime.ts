@@ -1,0 +1,332 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { promises as fs } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type Logger, silentLogger } from '#protocol'
+import {
+  probeBubblewrap,
+  type RunAs,
+  SANDBOX_FORWARDER,
+  SANDBOX_PORT,
+  SANDBOX_SCRATCH_DIR,
+  SANDBOX_SOCKET_DIR,
+  sandboxArgs,
+} from './bubblewrap.js'
+import { runtimeError } from './errors.js'
+import { waitHealthy } from './health.js'
+import { type ResolvedCommand, reachableByOthers, resolveCommand } from './interpreter.js'
+import { prlimitArgs } from './limits.js'
+import { LogRing } from './log-ring.js'
+import { type ProcessIsolation, ProcessPolicyHandle } from './process-handle.js'
+import type { PolicyHandle, PolicySource, ResourceLimits, Runtime } from './types.js'
+
+/** Options of {@link createProcessRuntime}; plain data. */
+export interface ProcessRuntimeInit {
+  /**
+   * `auto`: bubblewrap when its probe passes, else a plain process with a loud warning. `bubblewrap`:
+   * fail with EVAL_RUNTIME_SANDBOX_UNAVAILABLE instead. `none`: plain process (development only).
+   * @default 'auto'
+   */
+  sandbox?: 'auto' | 'bubblewrap' | 'none'
+  /** @default silentLogger */
+  logger?: Logger
+  /** Parent of the per-policy scratch directories. @default os.tmpdir() */
+  scratchRoot?: string
+  /** @default '/usr/bin/bwrap' */
+  bwrapPath?: string
+  /** @default '/usr/bin/prlimit' */
+  prlimitPath?: string
+  /** How long a policy may take to answer GET /health. @default 30_000 */
+  startTimeoutMs?: number
+  /** SIGTERM → SIGKILL grace on stop. @default 2_000 */
+  stopGraceMs?: number
+  /** Bytes of output kept per policy. @default 65_536 */
+  logBytes?: number
+  /** RLIMIT_NOFILE. @default 256 */
+  maxOpenFiles?: number
+  /**
+   * Host uid/gid the policy runs as. The kernel exempts uid 0 from the process-count limit and root can
+   * read every file, so when the validator is root this defaults to nobody (65534); `null` keeps the
+   * validator's uid. @default 65534 when root, else null
+   */
+  runAsUid?: number | null
+  /** @default same as runAsUid */
+  runAsGid?: number | null
+}
+
+/** Defaults of {@link ProcessRuntimeInit}. */
+export const defaultProcessRuntimeOptions = {
+  sandbox: 'auto',
+  bwrapPath: '/usr/bin/bwrap',
+  prlimitPath: '/usr/bin/prlimit',
+  startTimeoutMs: 30_000,
+  stopGraceMs: 2_000,
+  logBytes: 64 * 1024,
+  maxOpenFiles: 256,
+} as const
+
+const FORWARDER_PATH = fileURLToPath(new URL('./forwarder.mjs', import.meta.url))
+const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin'
+/** The node that runs the forwarder inside the sandbox: ours when it lives in the mounted /usr tree. */
+const SANDBOX_NODE = process.execPath.startsWith('/usr/') ? process.execPath : '/usr/bin/node'
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * The local runtime: each policy is a child process group, inside a bubblewrap sandbox (own user, pid,
+ * network, ipc, uts namespaces; only `lo`; read-only system and policy mounts) when available. The
+ * evaluator reaches a sandboxed policy through a Unix socket; a plain process listens on 127.0.0.1.
+ *
+ * Trust model: both share the host kernel. This is the local and development default, not the production
+ * sandbox for untrusted miners (gVisor/Kata pods through the Kubernetes runtime).
+ */
+export function createProcessRuntime(init: ProcessRuntimeInit = {}): Runtime {
+  const opts = { ...defaultProcessRuntimeOptions, ...stripUndefined(init) }
+  const log = (init.logger ?? silentLogger).child('evaluator:runtime:process')
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+  const uid = init.runAsUid === undefined ? (isRoot ? 65534 : null) : init.runAsUid
+  const gid = init.runAsGid === undefined ? uid : init.runAsGid
+  const runAs: RunAs = { ...(uid !== null ? { uid } : {}), ...(gid !== null ? { gid } : {}) }
+  const handles = new Set<ProcessPolicyHandle>()
+  const resolvedHeads = new Map<string, Promise<ResolvedCommand>>()
+  let isolation: Promise<ProcessIsolation> | undefined
+  let closed = false
+  // close() aborts starts still waiting for /health, so none outlives the runtime.
+  const closing = new AbortController()
+
+  function chooseIsolation(): Promise<ProcessIsolation> {
+    if (opts.sandbox === 'none') {
+      log.warn('policies run as plain processes without a sandbox', { sandbox: 'none' })
+      return Promise.resolve('process')
+    }
+    return probeBubblewrap(opts.bwrapPath, runAs).then((reason) => {
+      if (reason === undefined) {
+        log.info('bubblewrap sandbox available', { bwrap: opts.bwrapPath })
+        return 'bubblewrap'
+      }
+      if (opts.sandbox === 'bubblewrap') {
+        log.error('bubblewrap sandbox unavailable', { reason })
+        throw runtimeError({
+          code: 'EVAL_RUNTIME_SANDBOX_UNAVAILABLE',
+          failure: 'validator_sandbox_unavailable',
+          runtime: 'process',
+          reason,
+        })
+      }
+      log.warn('SANDBOX UNAVAILABLE: policies run as plain processes, with network and host file access', {
+        reason,
+      })
+      return 'process'
+    })
+  }
+
+  async function start(source: PolicySource, limits: ResourceLimits, signal?: AbortSignal): Promise<PolicyHandle> {
+    const base = { runtime: 'process', label: source.label }
+    if (closed)
+      throw runtimeError({
+        ...base,
+        code: 'EVAL_RUNTIME_CLOSED',
+        failure: 'validator_cancelled',
+        reason: 'runtime closed',
+      })
+    if (signal?.aborted)
+      throw runtimeError({
+        ...base,
+        code: 'EVAL_RUNTIME_ABORTED',
+        failure: 'validator_cancelled',
+        reason: 'aborted before start',
+      })
+    isolation ??= chooseIsolation()
+    // A failed bubblewrap probe stays failed: the brief's "probe once".
+    const mode = await isolation
+    const meta = { ...base, runtime: mode }
+    const dirStat = await fs.stat(source.dir).catch(() => undefined)
+    if (!dirStat?.isDirectory() || source.command.length === 0) {
+      throw runtimeError({
+        ...meta,
+        code: 'EVAL_RUNTIME_BAD_SOURCE',
+        failure: 'validator_internal',
+        reason: `policy dir ${source.dir} missing or command empty`,
+      })
+    }
+    // Resolving a pyenv shim runs the interpreter once (~1 s); cache per executable name.
+    const head = source.command[0] as string
+    let resolvedHead = resolvedHeads.get(head)
+    if (!resolvedHead) {
+      resolvedHead = resolveCommand([head])
+      resolvedHeads.set(head, resolvedHead)
+      resolvedHead.catch(() => resolvedHeads.delete(head))
+    }
+    const found = await resolvedHead
+    const resolved = { argv: [...found.argv, ...source.command.slice(1)], prefix: found.prefix }
+    let policyReachable = true
+    if (uid !== null && uid !== process.getuid?.()) {
+      // Checked here because bwrap would report an unreadable mount as the policy failing to start.
+      policyReachable = await reachableByOthers(source.dir)
+      const exe = resolved.argv[0] ?? ''
+      if (exe.startsWith('/') && !(await reachableByOthers(exe))) {
+        throw runtimeError({
+          ...meta,
+          code: 'EVAL_RUNTIME_INTERPRETER_UNREACHABLE',
+          failure: 'validator_sandbox_unavailable',
+          reason: `${exe} is not readable by uid ${uid}`,
+        })
+      }
+    }
+
+    const runDir = await fs.mkdtemp(join(opts.scratchRoot ?? tmpdir(), 'kinitro-policy-'))
+    const scratchDir = join(runDir, 'scratch')
+    const socketDir = join(runDir, 'sock')
+    await fs.mkdir(scratchDir)
+    await fs.mkdir(socketDir)
+    if (uid !== null && isRoot) {
+      await fs.chmod(runDir, 0o711)
+      for (const dir of [scratchDir, socketDir]) await fs.chown(dir, uid, gid ?? uid)
+    }
+    // A policy folder the policy's uid cannot read (e.g. a checkout or data dir under /root) is staged into
+    // the run directory instead: copying costs a little at start, refusing would make a root-owned data dir
+    // unusable. The forwarder is staged always, for the same reason and because it is tiny.
+    const policyDir = policyReachable ? source.dir : join(runDir, 'policy')
+    if (!policyReachable) {
+      log.warn('policy folder not readable by the policy uid; staging a copy', { dir: source.dir, uid })
+      await fs.cp(source.dir, policyDir, { recursive: true, dereference: false, verbatimSymlinks: true })
+      await makeReadable(policyDir)
+    }
+    const forwarderPath = join(runDir, 'forwarder.mjs')
+    await fs.copyFile(FORWARDER_PATH, forwarderPath)
+    await fs.chmod(forwarderPath, 0o644)
+
+    const port = mode === 'bubblewrap' ? SANDBOX_PORT : await freePort()
+    const argv = resolved.argv.map((arg) => arg.replaceAll('{port}', String(port)))
+    const pathVar = resolved.prefix ? `${join(resolved.prefix, 'bin')}:${SYSTEM_PATH}` : SYSTEM_PATH
+    const env: Record<string, string> = {
+      ...source.env,
+      PATH: pathVar,
+      HOME: mode === 'bubblewrap' ? SANDBOX_SCRATCH_DIR : scratchDir,
+      PORT: String(port),
+    }
+    const limited = [opts.prlimitPath, ...prlimitArgs(limits, opts.maxOpenFiles), '--', ...argv]
+    const socketPath = join(socketDir, 'policy.sock')
+    let child: ChildProcess
+    const ring = new LogRing(opts.logBytes)
+    try {
+      if (mode === 'bubblewrap') {
+        const bwrap = sandboxArgs({
+          policyDir,
+          scratchDir,
+          socketDir,
+          forwarderPath,
+          interpreterPrefix: resolved.prefix,
+          tmpMiB: Math.max(1, Math.floor(limits.scratchMiB)),
+          env,
+        })
+        // The forwarder starts before prlimit applies, so the policy's address-space limit does not bind it;
+        // it still counts towards the process limit (node holds ~7 threads).
+        const script = `${SANDBOX_NODE} ${SANDBOX_FORWARDER} ${SANDBOX_SOCKET_DIR}/policy.sock ${port} & exec "$@"`
+        child = spawn(opts.bwrapPath, [...bwrap, '--', '/bin/sh', '-c', script, 'sh', ...limited], {
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: {},
+          ...runAs,
+        })
+      } else {
+        child = spawn(limited[0] as string, limited.slice(1), {
+          cwd: policyDir,
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env,
+          ...runAs,
+        })
+      }
+    } catch (err) {
+      await fs.rm(runDir, { recursive: true, force: true })
+      throw runtimeError(
+        { ...meta, code: 'EVAL_RUNTIME_POLICY_START_FAILED', failure: 'policy_start_failed', reason: String(err) },
+        err,
+      )
+    }
+    const endpoint = mode === 'bubblewrap' ? { url: 'http://policy', socketPath } : { url: `http://127.0.0.1:${port}` }
+    const handle = new ProcessPolicyHandle({
+      child,
+      ring,
+      endpoint,
+      isolation: mode,
+      runDir,
+      limits,
+      stopGraceMs: opts.stopGraceMs,
+      log,
+    })
+    handles.add(handle)
+    void handle.stopped.then(() => handles.delete(handle))
+    log.debug('policy spawned', { label: source.label, pid: child.pid, isolation: mode })
+
+    const health = await waitHealthy(endpoint, {
+      deadlineMs: opts.startTimeoutMs,
+      signal: signal ? AbortSignal.any([signal, closing.signal]) : closing.signal,
+      gaveUp: () => handle.exitReason(),
+    })
+    if (health.ok && !closed) return handle
+    await handle.stop()
+    const logs = await handle.logs()
+    if (health.ok || health.aborted)
+      throw runtimeError({
+        ...meta,
+        code: 'EVAL_RUNTIME_ABORTED',
+        failure: 'validator_cancelled',
+        reason: 'aborted while waiting for /health',
+        logs,
+      })
+    if (health.gaveUp)
+      throw runtimeError({
+        ...meta,
+        code: 'EVAL_RUNTIME_POLICY_START_FAILED',
+        failure: 'policy_start_failed',
+        reason: health.reason,
+        logs,
+      })
+    throw runtimeError({
+      ...meta,
+      code: 'EVAL_RUNTIME_POLICY_UNHEALTHY',
+      failure: 'policy_health_failed',
+      reason: health.reason,
+      logs,
+    })
+  }
+
+  return {
+    name: 'process',
+    start,
+    async close() {
+      closed = true
+      closing.abort()
+      await Promise.all([...handles].map((h) => h.stop()))
+    },
+  }
+}
+
+function stripUndefined<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>
+}
+
+/** a+rX over a staged tree: files readable, directories traversable, nothing made writable. */
+async function makeReadable(dir: string): Promise<void> {
+  await fs.chmod(dir, 0o755)
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name)
+    if (entry.isDirectory()) await makeReadable(p)
+    else if (entry.isFile()) await fs.chmod(p, ((await fs.stat(p)).mode & 0o777) | 0o444)
+  }
+}
