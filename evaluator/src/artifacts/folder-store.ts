@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
-import { Readable, Transform } from 'node:stream'
+import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { pathToFileURL } from 'node:url'
 import { type Logger, silentLogger } from '#protocol'
+import { digestStream } from './digest-stream.js'
 import { ArtifactError } from './errors.js'
 import { assertValidKey, assertValidPrefix } from './keys.js'
 import type { ArtifactInfo, ArtifactListOptions, ArtifactMeta, ArtifactOpOptions, ArtifactStore } from './types.js'
@@ -72,20 +73,13 @@ class FolderArtifactStore implements ArtifactStore {
     await this.#io('put', key, () => mkdir(tmpDir, { recursive: true }))
     const tmp = join(tmpDir, `${randomBytes(8).toString('hex')}.part`)
     try {
-      const hash = createHash('sha256')
-      let size = 0
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          hash.update(chunk)
-          size += chunk.length
-          cb(null, chunk)
-        },
-      })
+      const digest = digestStream()
       const source = body instanceof Uint8Array ? Readable.from([Buffer.from(body)]) : body
       await this.#io('put', key, () =>
-        pipeline(source, counter, createWriteStream(tmp, { mode: 0o644 }), { signal: opts.signal }),
+        pipeline(source, digest.stream, createWriteStream(tmp, { mode: 0o644 }), { signal: opts.signal }),
       )
-      const sha256 = hash.digest('hex')
+      const sha256 = digest.sha256()
+      const size = digest.size()
       if (meta.sha256 !== undefined && meta.sha256.toLowerCase() !== sha256) {
         throw new ArtifactError(
           { code: 'EVAL_ARTIFACT_DIGEST_MISMATCH', store: this.kind, key, expected: meta.sha256, actual: sha256 },

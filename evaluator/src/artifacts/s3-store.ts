@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Readable, Transform } from 'node:stream'
+import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import {
   DeleteObjectCommand,
@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { type Logger, silentLogger } from '#protocol'
+import { digestStream } from './digest-stream.js'
 import { ArtifactError } from './errors.js'
 import { assertValidKey, assertValidPrefix } from './keys.js'
 import type { ArtifactInfo, ArtifactListOptions, ArtifactMeta, ArtifactOpOptions, ArtifactStore } from './types.js'
@@ -124,18 +125,12 @@ class S3ArtifactStore implements ArtifactStore {
     const dir = await mkdtemp(join(tmpdir(), 'kinitro-s3-'))
     try {
       const file = join(dir, 'body')
-      const hash = createHash('sha256')
-      let size = 0
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          hash.update(chunk)
-          size += chunk.length
-          cb(null, chunk)
-        },
-      })
-      await this.#wrap('put', key, () => pipeline(body, counter, createWriteStream(file), { signal: opts.signal }))
-      const sha256 = this.#checkDigest(key, meta, hash.digest('hex'))
-      return await this.#upload(key, () => createReadStream(file), size, sha256, meta, opts)
+      const digest = digestStream()
+      await this.#wrap('put', key, () =>
+        pipeline(body, digest.stream, createWriteStream(file), { signal: opts.signal }),
+      )
+      const sha256 = this.#checkDigest(key, meta, digest.sha256())
+      return await this.#upload(key, () => createReadStream(file), digest.size(), sha256, meta, opts)
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

@@ -1,6 +1,30 @@
 import type { FailureCode } from '#protocol'
 import type { TaskConfig } from '../env/types.js'
-import type { EpisodeTrace } from './types.js'
+import type { EpisodeOutcome, EpisodeTrace } from './types.js'
+
+/** An outcome before anything ran: zero steps, empty chain, success false. Callers fill in what happened. */
+export function emptyOutcome(
+  task: TaskConfig,
+  episodeIndex: number,
+  simulator: { name: string; version: string } = { name: 'unknown', version: '' },
+): EpisodeOutcome {
+  return {
+    envId: task.envId,
+    taskId: task.taskId,
+    episodeIndex,
+    seed: task.seed,
+    success: false,
+    successAtEnd: false,
+    totalReward: 0,
+    steps: 0,
+    durationMs: 0,
+    latencyP50Ms: 0,
+    latencyP99Ms: 0,
+    latencyMaxMs: 0,
+    finalStateHash: '',
+    simulator,
+  }
+}
 
 /**
  * The trace of an episode that never ran a step: cancelled before start, no capacity, the environment or
@@ -14,24 +38,7 @@ export function failedTrace(
   simulator: { name: string; version: string } = { name: 'unknown', version: '' },
 ): EpisodeTrace {
   return {
-    outcome: {
-      envId: task.envId,
-      taskId: task.taskId,
-      episodeIndex,
-      seed: task.seed,
-      success: false,
-      successAtEnd: false,
-      totalReward: 0,
-      steps: 0,
-      durationMs: 0,
-      latencyP50Ms: 0,
-      latencyP99Ms: 0,
-      latencyMaxMs: 0,
-      error,
-      errorDetail,
-      finalStateHash: '',
-      simulator,
-    },
+    outcome: { ...emptyOutcome(task, episodeIndex, simulator), error, errorDetail },
     initialStateHash: '',
     steps: [],
     snapshotEvery: 0,

@@ -11,39 +11,13 @@ import type {
 } from '../types.js'
 import { type Frame, RayCamera } from './camera.js'
 import { MujocoEnvError } from './errors.js'
-import { MUJOCO_SIMULATOR, type Mujoco, modelFromXml, nameToId } from './loader.js'
+import { type Mujoco, modelFromXml, nameToId } from './loader.js'
 import { TaskPrng } from './prng.js'
-import { FINGER_CTRL_MAX, FINGER_TRAVEL, HAND_INIT, MOCAP_HIGH, MOCAP_LOW, SCENE_CAMERAS, sceneXml } from './scene.js'
+import { FINGER_CTRL_MAX, FINGER_TRAVEL, HAND_INIT, MOCAP_HIGH, MOCAP_LOW, sceneXml } from './scene.js'
+import { cameraProblem, FRAME_SKIP, MAX_STEP_DISPLACEMENT, MAX_STEPS, specFor, TIMESTEP } from './spec.js'
 import type { TaskDefinition, TaskSim } from './tasks.js'
 
-/** Substeps per control step and the physics timestep: 5 × 2.5 ms = 80 Hz control, as MetaWorld. */
-export const FRAME_SKIP = 5
-export const TIMESTEP = 0.0025
-export const MAX_STEPS = 500
-/** Hand displacement per control step for a saturated `ee_twist` component (1 cm; 0.8 m/s). */
-export const MAX_STEP_DISPLACEMENT = 0.01
-export const DEFAULT_CAMERAS: readonly CameraSpec[] = [
-  { name: 'corner', width: 84, height: 84, depth: true },
-  { name: 'topdown', width: 84, height: 84, depth: true },
-]
-export const PROPRIO_KEYS = { ee_pos: 3, ee_quat: 4, ee_vel_lin: 3, ee_vel_ang: 3, gripper: 1 } as const
-export const ACTION_KEYS = { ee_twist: 6, gripper: 1 } as const
-
 type Vec3 = [number, number, number]
-
-export function specFor(task: TaskDefinition, cameras: readonly CameraSpec[]): EnvironmentSpec {
-  return {
-    envId: task.envId,
-    family: 'mujoco',
-    description: task.description,
-    maxSteps: MAX_STEPS,
-    controlHz: 1 / (FRAME_SKIP * TIMESTEP),
-    cameras,
-    actionKeys: ACTION_KEYS,
-    proprioKeys: PROPRIO_KEYS,
-    simulator: MUJOCO_SIMULATOR,
-  }
-}
 
 function clip(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x))
@@ -308,16 +282,6 @@ export class MujocoEnvironment implements Environment {
       geomPos: (geom) => vec(this.#data.geom_xpos as Float64Array, nameToId(this.#mj, this.#model, 'geom', geom)),
     }
   }
-}
-
-/** Problem with a requested camera, or undefined when the scene can render it. */
-export function cameraProblem(spec: CameraSpec): string | undefined {
-  if (!SCENE_CAMERAS.some((c) => c.name === spec.name)) {
-    return `unknown camera; the scenes define ${SCENE_CAMERAS.map((c) => c.name).join(', ')}`
-  }
-  const ok = (n: number) => Number.isInteger(n) && n >= 1 && n <= 1024
-  if (!ok(spec.width) || !ok(spec.height)) return `size ${spec.width}x${spec.height} is outside 1..1024`
-  return undefined
 }
 
 function resolveIds(mj: Mujoco, model: MjModel, task: TaskDefinition) {

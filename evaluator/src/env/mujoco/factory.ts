@@ -1,8 +1,9 @@
 import { type Logger, silentLogger } from '#protocol'
 import type { CameraSpec, Environment, EnvironmentFactory, EnvironmentOptions, EnvironmentSpec } from '../types.js'
-import { cameraProblem, DEFAULT_CAMERAS, MujocoEnvironment, specFor } from './environment.js'
+import { MujocoEnvironment } from './environment.js'
 import { MujocoEnvError } from './errors.js'
 import { loadMujoco } from './loader.js'
+import { cameraProblem, DEFAULT_CAMERAS, specFor } from './spec.js'
 import { TASKS } from './tasks.js'
 
 export interface MujocoFactoryOptions {

@@ -1,14 +1,5 @@
 export { type Frame, RayCamera } from './camera.js'
-export {
-  ACTION_KEYS,
-  DEFAULT_CAMERAS,
-  FRAME_SKIP,
-  MAX_STEP_DISPLACEMENT,
-  MAX_STEPS,
-  MujocoEnvironment,
-  PROPRIO_KEYS,
-  TIMESTEP,
-} from './environment.js'
+export { MujocoEnvironment } from './environment.js'
 export {
   failureCodeForEnvError,
   MUJOCO_ENV_ERROR_CODES,
@@ -21,4 +12,13 @@ export { createMujocoEnvironmentFactory, MUJOCO_ENV_IDS, type MujocoFactoryOptio
 export { loadMujoco, MUJOCO_SIMULATOR, MUJOCO_VERSION, type Mujoco } from './loader.js'
 export { canonicalParams, TASK_PRNG_DOMAIN, TaskPrng } from './prng.js'
 export { SCENE_CAMERAS, type SceneCamera, sceneXml, type TaskFamily } from './scene.js'
+export {
+  ACTION_KEYS,
+  DEFAULT_CAMERAS,
+  FRAME_SKIP,
+  MAX_STEP_DISPLACEMENT,
+  MAX_STEPS,
+  PROPRIO_KEYS,
+  TIMESTEP,
+} from './spec.js'
 export { MIN_OBJECT_GOAL_XY, SUCCESS_THRESHOLDS, TASKS, type TaskDefinition } from './tasks.js'

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { type FailureCode, isFailureCode } from '#protocol'
+import { emptyOutcome } from '../../episode/synthetic.js'
 import type { EpisodeOutcome } from '../../episode/types.js'
 import type { PolicyLimits } from '../../policy/types.js'
 import type { TaskConfig } from '../types.js'
@@ -63,20 +64,7 @@ export async function evaluateRemote(opts: EvaluateRemoteOptions): Promise<Episo
   const timeoutMs = opts.timeoutMs ?? limits.episodeTimeoutMs + 60_000
   const client = createEnvContainerClient(opts.url, timeoutMs)
   const base: EpisodeOutcome = {
-    envId: task.envId,
-    taskId: task.taskId,
-    episodeIndex: opts.episodeIndex,
-    seed: task.seed,
-    success: false,
-    successAtEnd: false,
-    totalReward: 0,
-    steps: 0,
-    durationMs: 0,
-    latencyP50Ms: 0,
-    latencyP99Ms: 0,
-    latencyMaxMs: 0,
-    finalStateHash: '',
-    simulator: { name: 'remote', version: '' },
+    ...emptyOutcome(task, opts.episodeIndex, { name: 'remote', version: '' }),
     driver: 'container',
   }
   const fail = (error: FailureCode, detail: string): EpisodeOutcome => ({
