@@ -76,9 +76,12 @@ function formatCommitment(c: Commitment): string {
       return c.keys === 'long' ? JSON.stringify({ type: 'backend_pubkey', key }) : JSON.stringify({ t: 'pk', k: key })
     }
     case 'kinitro-v1': {
+      if (c.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(c.sha256)) {
+        fieldInvalid('sha256', c.sha256, '64 lower-case hex characters (SHA-256)')
+      }
       const bad = checkK1Fields(c.repo, c.revision, c.competitionId)
       if (bad) fieldInvalid(bad.field, bad.value, bad.expected)
-      return formatK1(c.repo, c.revision, c.competitionId)
+      return formatK1(c.repo, c.revision, c.competitionId, c.sha256)
     }
   }
 }

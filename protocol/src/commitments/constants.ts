@@ -44,3 +44,6 @@ export const K1_MAX_REVISION_CHARS = 40
 
 /** Longest competition id the `k1` format carries; keeps room for a repo inside 128 bytes. */
 export const K1_MAX_COMPETITION_CHARS = 32
+
+/** Characters of a SHA-256 digest in unpadded base64url, as `k1` carries it. */
+export const K1_DIGEST_CHARS = 43

@@ -8,7 +8,7 @@
  * | `repo-rev` | `u/m:abc12345:<uuid>` / `u/m:abc12345:e:<b85>` | NEW-2 (reference `main`) |
  * | `deployment` | `<uuid>` / `e:<b85>` | NEW-3 branch |
  * | `backend-pubkey` | `{"t":"pk","k":"<64 hex>"}` / `{"type":"backend_pubkey","key":…}` | NEW-2, operator |
- * | `kinitro-v1` | `k1:u/m@<rev 7–40 hex>[:<competition>]` | ours |
+ * | `kinitro-v1` | `k1:u/m@<rev 7–40 hex>[#<sha256 b64url>][:<competition>]` | ours |
  */
 export const COMMITMENT_FORMATS = [
   'old-json',
@@ -35,7 +35,14 @@ export type Commitment =
   | { format: 'repo-rev'; repo: string; revision: string; deployment: DeploymentRef }
   | { format: 'deployment'; deployment: DeploymentRef }
   | { format: 'backend-pubkey'; keys: 'short' | 'long'; publicKey: string }
-  | { format: 'kinitro-v1'; repo: string; revision: string; competitionId?: string }
+  | {
+      format: 'kinitro-v1'
+      repo: string
+      revision: string
+      competitionId?: string
+      /** Lower-case hex SHA-256 of the policy archive, when committed. */
+      sha256?: string
+    }
 
 /** Why a raw value is not a commitment. Parsing never throws; it returns one of these. */
 export type InvalidReason =

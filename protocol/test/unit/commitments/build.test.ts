@@ -43,6 +43,13 @@ const EVERY_FORMAT: Commitment[] = [
   { format: 'backend-pubkey', keys: 'long', publicKey: PK },
   { format: 'kinitro-v1', repo: 'alice/reach', revision: 'abcdef1234567890abcdef1234567890abcdef12' },
   { format: 'kinitro-v1', repo: 'alice/reach', revision: '3f2a9c1', competitionId: 'reach-2026' },
+  {
+    format: 'kinitro-v1',
+    repo: 'alice/reach',
+    revision: '3f2a9c1e0b7d',
+    competitionId: 'reach-2026',
+    sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  },
 ]
 
 describe('buildCommitment', () => {

@@ -120,6 +120,28 @@ describe('parseCommitment: k1 and bytes', () => {
     })
   })
 
+  it('reads the optional artifact digest (SHA-256, unpadded base64url) between revision and competition', () => {
+    const hex = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'
+    const b64 = Buffer.from(hex, 'hex').toString('base64url')
+    expect(b64).toHaveLength(43)
+    expect(parseCommitment(`k1:alice/reach@3f2a9c1e0b7d#${b64}:reach-2026`)).toEqual({
+      format: 'kinitro-v1',
+      repo: 'alice/reach',
+      revision: '3f2a9c1e0b7d',
+      sha256: hex,
+      competitionId: 'reach-2026',
+    })
+    expect(parseCommitment(`k1:alice/reach@3f2a9c1#${b64}`)).toMatchObject({ sha256: hex })
+    // Short, padded, or non-canonical (spare low bits set) digests are not digests.
+    expect(parseCommitment(`k1:alice/reach@3f2a9c1#${b64.slice(1)}`)).toMatchObject({
+      format: 'invalid',
+      reason: 'bad-field',
+    })
+    expect(parseCommitment(`k1:alice/reach@3f2a9c1#${b64}=`)).toMatchObject({ format: 'invalid', reason: 'bad-field' })
+    expect(parseCommitment(`k1:alice/reach@3f2a9c1#${b64.slice(0, 42)}9`)).toMatchObject({ format: 'invalid' })
+    expect(parseCommitment('k1:alice/reach@3f2a9c1#')).toMatchObject({ format: 'invalid', reason: 'bad-field' })
+  })
+
   it('rejects malformed k1 and reserves other version tags', () => {
     expect(parseCommitment('k1:alice/reach@XYZ')).toMatchObject({ format: 'invalid', reason: 'bad-field' })
     expect(parseCommitment('k1:alice/reach')).toMatchObject({ format: 'invalid', reason: 'missing-field' })
