@@ -19,6 +19,44 @@ export { chainCommand, DEFAULT_DEV_CHAIN_URL, openChain } from './cli/chain.js'
 export { keysCommand } from './cli/keys.js'
 export { nodeCommand } from './cli/node.js'
 export { NODE_ERROR_CODES } from './errors.js'
+// Health and Prometheus endpoint.
+export type { HealthReport, HealthServer, HealthServerInit, HealthStatus } from './health/index.js'
+export { buildHealthApp, createHealthServer, HealthError, healthReport } from './health/index.js'
+// Deterministic jobs: cycles, derivation, rendezvous assignment, take-over, semantics, the planner.
+export type {
+  CycleSchedule,
+  DerivedJob,
+  DerivedJobs,
+  DeriveJobsInput,
+  JobPlan,
+  JobPlanner,
+  JobPlannerInit,
+  JobView,
+  KnownArtifact,
+  MinerArtifact,
+  MinerCommitment,
+  PlannedJob,
+  RankedValidator,
+  TakeOver,
+  TakeOverInput,
+  ValidatorInfo,
+  ValidatorProfile,
+} from './jobs/index.js'
+export {
+  artifactOf,
+  assign,
+  createJobPlanner,
+  cycleOf,
+  cycleStartBlock,
+  DEFAULT_REPLICAS,
+  deriveJobs,
+  JobsError,
+  rankValidators,
+  takeOverCandidates,
+  validateJobSemantics,
+} from './jobs/index.js'
+export type { NodeMetrics } from './metrics.js'
+export { getNodeMetrics } from './metrics.js'
 export type { NodeConfig } from './options.js'
 export { nodeConfigSchema } from './options.js'
 export type {
@@ -70,3 +108,12 @@ export {
   StoreError,
   seededRandom,
 } from './store/index.js'
+// The weight setter.
+export type {
+  IncompletePolicy,
+  WeightInputs,
+  WeightSetter,
+  WeightSetterInit,
+  WeightSetterStatus,
+} from './weights/index.js'
+export { createWeightSetter, DEFAULT_WEIGHTS_INTERVAL_BLOCKS, WeightsError } from './weights/index.js'

@@ -2,6 +2,8 @@ import { CHAIN_ERROR_FIXES } from './chain/errors.js'
 import { COMMITMENT_ERROR_FIXES } from './commitments/errors.js'
 import { CONFIG_ERROR_FIXES, KinitroError } from './errors.js'
 import { IDENTITY_ERROR_FIXES } from './identity/errors.js'
+import { MESH_ERROR_FIXES } from './mesh/errors.js'
+import { MESH_SYNC_ERROR_FIXES } from './mesh/sync/errors.js'
 import { SCORING_ERROR_FIXES } from './scoring/errors.js'
 import { VALIDATION_ERROR_FIXES } from './validation/errors.js'
 
@@ -16,6 +18,8 @@ export const PROTOCOL_ERROR_FIXES: Readonly<Record<string, string>> = {
   ...COMMITMENT_ERROR_FIXES,
   ...SCORING_ERROR_FIXES,
   ...CHAIN_ERROR_FIXES,
+  ...MESH_ERROR_FIXES,
+  ...MESH_SYNC_ERROR_FIXES,
 }
 
 /** Every error code protocol can raise. */

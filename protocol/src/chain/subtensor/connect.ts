@@ -1,4 +1,4 @@
-import { ApiPromise, WsProvider } from '@polkadot/api'
+import type { ApiPromise } from '@polkadot/api'
 import type { Logger } from '../../logger.js'
 import { ChainError } from '../errors.js'
 import { CONNECT_TIMEOUT_MS, RECONNECT_DELAY_MS } from './constants.js'
@@ -17,6 +17,9 @@ export interface ConnectInit {
  */
 export async function connectApi(init: ConnectInit, log: Logger): Promise<ApiPromise> {
   const timeoutMs = init.connectTimeoutMs ?? CONNECT_TIMEOUT_MS
+  // Loaded on first connect: @polkadot/api is ~1,000 modules (1–3 s here), and every process that imports
+  // #protocol (CLI, episode workers, test children) would pay for it even when it never talks to Subtensor.
+  const { ApiPromise, WsProvider } = await import('@polkadot/api')
   const provider = new WsProvider(init.url, init.reconnectDelayMs ?? RECONNECT_DELAY_MS, undefined, timeoutMs)
   // The provider emits 'error' on every failed attempt; without a listener polkadot-js logs each one.
   provider.on('error', () => undefined)

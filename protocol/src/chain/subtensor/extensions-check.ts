@@ -1,5 +1,4 @@
 import type { ApiPromise } from '@polkadot/api'
-import { findUnknownExtensions } from '@polkadot/types/extrinsic/signedExtensions'
 import type { Codec } from '@polkadot/types/types'
 import { ChainError } from '../errors.js'
 
@@ -19,7 +18,9 @@ function isEmptyType(api: ApiPromise, id: Codec): boolean {
  * which is right only while their payload types are empty (reference/chain.md §1). Fail at startup, naming
  * them, the day one of them starts carrying data, instead of sending transactions with bad proofs.
  */
-export function checkTransactionExtensions(api: ApiPromise): string[] {
+export async function checkTransactionExtensions(api: ApiPromise): Promise<string[]> {
+  // Lazy for the same reason as @polkadot/api in connect.ts.
+  const { findUnknownExtensions } = await import('@polkadot/types/extrinsic/signedExtensions')
   const extrinsic = api.runtimeMetadata.asLatest.extrinsic as unknown as {
     signedExtensions?: ExtensionMeta[]
     transactionExtensions?: ExtensionMeta[]

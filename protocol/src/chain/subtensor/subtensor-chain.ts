@@ -314,7 +314,7 @@ export async function createSubtensorChain(init: SubtensorChainInit): Promise<Su
   const log = (init.logger ?? silentLogger).child('protocol:chain:subtensor')
   const api = await connectApi(init, log)
   try {
-    checkTransactionExtensions(api)
+    await checkTransactionExtensions(api)
     const profile = profileRuntime(api)
     log.info('connected to subtensor', { url: init.url, specVersion: profile.specVersion, ...profile.capabilities })
     return new SubtensorChainImpl(api, init, profile, log)

@@ -56,8 +56,8 @@ describe.runIf(HAS_FINNEY_METADATA)('runtime startup checks (spec 424 stand-in)'
     expect(profileRuntime(api).capabilities.timelockedWeights).toBe(false)
   })
 
-  it("accepts mainnet's custom transaction extensions because they carry no data", () => {
-    expect(checkTransactionExtensions(env.chain.api)).toEqual(
+  it("accepts mainnet's custom transaction extensions because they carry no data", async () => {
+    expect(await checkTransactionExtensions(env.chain.api)).toEqual(
       expect.arrayContaining(['SubtensorTransactionExtension', 'DrandPriority']),
     )
   })

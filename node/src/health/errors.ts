@@ -1,0 +1,20 @@
+import { KinitroError } from '#protocol'
+
+/** What the operator should do about each health-server code; the README "Errors" table mirrors it. */
+export const HEALTH_ERROR_FIXES = {
+  NODE_HEALTH_BAD_OPTIONS: 'pass a port in 0..65535 and a non-empty host',
+  NODE_HEALTH_LISTEN_FAILED: 'the port is taken or the host is not local; pick another health.port / health.host',
+} as const
+
+/** One health-server error code. */
+export type HealthErrorCode = keyof typeof HEALTH_ERROR_FIXES
+
+/** Every code a {@link HealthError} can carry. */
+export const HEALTH_ERROR_CODES = Object.keys(HEALTH_ERROR_FIXES) as readonly HealthErrorCode[]
+
+export type HealthErrorMeta =
+  | { code: 'NODE_HEALTH_BAD_OPTIONS'; field: string }
+  | { code: 'NODE_HEALTH_LISTEN_FAILED'; host: string; port: number }
+
+/** Errors of the health and metrics HTTP server (`node/src/health`). */
+export class HealthError extends KinitroError<HealthErrorMeta> {}

@@ -1,0 +1,98 @@
+import { MAX_ENVELOPE_BYTES } from '../constants.js'
+import type { TopicName } from '../messages/topics.js'
+
+/** Listen address when the caller gives none: loopback, a free port (tests, devnet). */
+export const DEFAULT_LISTEN_ADDRS: readonly string[] = ['/ip4/127.0.0.1/tcp/0']
+
+/**
+ * Mesh degree for tens of nodes (p2p.md §10: D/Dlo/Dhi ≈ 6/4/8 for ≤ 20 nodes). Smaller D than the
+ * default 6/4/12 cuts duplicate copies, which set the CPU bill in small meshes (p2p.md §8.2).
+ */
+export const GOSSIP_D = 6
+export const GOSSIP_DLO = 4
+export const GOSSIP_DHI = 8
+/** Dout must be < Dlo and ≤ D/2 (gossipsub spec). */
+export const GOSSIP_DOUT = 2
+
+/** Lodestar's heartbeat (p2p.md §2.8): faster mesh repair than the 1 s default. */
+export const GOSSIP_HEARTBEAT_MS = 700
+
+/** Raised from 3 s because a busy event loop answers IWANT late (Lodestar, p2p.md §2.8). */
+export const GOSSIP_IWANT_FOLLOWUP_MS = 12_000
+
+/**
+ * Seen-cache TTL: a message re-broadcast within this window is deduplicated by gossipsub (outbox
+ * republish after a restart is usually within minutes; catch-up sync covers the rest).
+ */
+export const GOSSIP_SEEN_TTL_MS = 10 * 60_000
+
+/** Messages up to this size are flood-published (p2p.md §9: flooding large payloads delays them). */
+export const FLOOD_PUBLISH_MAX_BYTES = 64 * 1024
+
+/** Largest legal gossip payload: gossipsub skips decoding anything bigger. */
+export const MAX_GOSSIP_DATA_BYTES = MAX_ENVELOPE_BYTES
+
+/** RPC decode limit for a small mesh (p2p.md §3: default 5000 is for large networks). */
+export const GOSSIP_MAX_RPC_MESSAGES = 256
+
+/** Lodestar's per-peer outbound buffer (p2p.md §2.9). */
+export const GOSSIP_MAX_OUTBOUND_BUFFER_BYTES = 16 * 1024 * 1024
+
+/**
+ * appSpecificScore of a peer that is not in the allowlist. With weight 1 it is far below the graylist
+ * threshold, so gossipsub drops every RPC from it even if the gater ever slips (p2p.md §3, §5).
+ */
+export const STRANGER_SCORE = -1_000_000
+
+/** Score thresholds scaled to {@link STRANGER_SCORE} (p2p.md §10). */
+export const SCORE_THRESHOLDS = {
+  gossipThreshold: -4000,
+  publishThreshold: -8000,
+  graylistThreshold: -16000,
+  acceptPXThreshold: 100,
+  opportunisticGraftThreshold: 5,
+} as const
+
+/**
+ * Connection limits: every devnet node runs on 127.0.0.1, and the default inbound threshold of 5
+ * connections/s per host refused dials in p2p.md §8.2. 8 local nodes dialling each other at once must
+ * all get through.
+ */
+export const INBOUND_CONNECTION_THRESHOLD = 100
+export const MAX_INCOMING_PENDING_CONNECTIONS = 64
+export const MAX_CONNECTIONS = 200
+
+/** Connection-manager tag that keeps validator peers connected and redialled (p2p.md §4). */
+export const VALIDATOR_TAG = 'keep-alive-kinitro-validator'
+export const VALIDATOR_TAG_VALUE = 100
+
+/** Order in which a full queue serves work. */
+export type QueueOrder = 'fifo' | 'lifo'
+
+/** Backpressure of one topic's validation queue. */
+export interface TopicQueueOptions {
+  /** Items waiting; past it the oldest waiting item is dropped (reported Ignore, counted). */
+  maxLength: number
+  /** fifo: order matters; lifo: the freshest item is worth most. */
+  order: QueueOrder
+  /** Items validated at once (signature checks and `onAccepted` store writes in flight). */
+  concurrency: number
+}
+
+/**
+ * Per-topic validation queues (style.md §6; Lodestar gossipQueues). Keyed by every topic, so a new topic
+ * cannot be forgotten.
+ */
+export const DEFAULT_TOPIC_QUEUES: { readonly [T in TopicName]: Readonly<TopicQueueOptions> } = {
+  // Rare and consequential: keep every one, in order.
+  peers: { maxLength: 256, order: 'fifo', concurrency: 2 },
+  competitions: { maxLength: 64, order: 'fifo', concurrency: 1 },
+  // Jobs are derived by every node; order helps the store, and a burst per cycle is bounded by miners.
+  jobs: { maxLength: 4096, order: 'fifo', concurrency: 4 },
+  // Heartbeat-like: a newer status supersedes an older one, so serve freshest first.
+  status: { maxLength: 2048, order: 'lifo', concurrency: 4 },
+  // Results are what scoring needs; a dropped one is recovered by catch-up, but avoid it.
+  results: { maxLength: 4096, order: 'fifo', concurrency: 4 },
+  // One per validator per weight interval.
+  weights: { maxLength: 256, order: 'fifo', concurrency: 2 },
+}

@@ -1,0 +1,70 @@
+import { Registry } from 'prom-client'
+import { describe, expect, it } from 'vitest'
+import type { OpenedMessage } from '../../../src/envelope/envelope.js'
+import { silentLogger } from '../../../src/logger.js'
+import { getMetrics } from '../../../src/mesh/metrics.js'
+import { createValidationPipeline, type GossipItem } from '../../../src/mesh/pipeline.js'
+import type { GossipResult } from '../../../src/mesh/validate.js'
+import { verdictOf } from '../../../src/mesh/validate.js'
+import { ValidationError } from '../../../src/validation/errors.js'
+import { counterValue, waitFor } from './fixtures.js'
+
+const item = (n: number): GossipItem => ({ topic: 'status', data: new Uint8Array([n]), msgId: `m${n}`, from: 'p' })
+const fakeOpened = (data: Uint8Array) => ({ type: 'job-status', id: data }) as unknown as OpenedMessage
+
+describe('validation pipeline', () => {
+  it('maps verdicts: ValidationError carries its action, anything else is ignore/internal', () => {
+    expect(verdictOf(new ValidationError('MESH_BAD_SIGNATURE'))).toEqual({
+      result: 'reject',
+      code: 'MESH_BAD_SIGNATURE',
+    })
+    expect(verdictOf(new ValidationError('MESH_STALE'))).toEqual({ result: 'ignore', code: 'MESH_STALE' })
+    expect(verdictOf(new Error('bug'))).toEqual({ result: 'ignore', code: 'internal' })
+  })
+
+  it('bounds each topic queue, drops the oldest as Ignore, and reports Accept only after onAccepted resolves', async () => {
+    const metrics = getMetrics(new Registry())
+    const reports: [string, GossipResult][] = []
+    const stored: string[] = []
+    let release: () => void = () => {}
+    const gate = new Promise<void>((r) => {
+      release = r
+    })
+    const pipeline = createValidationPipeline({
+      validate: (_t, data) => {
+        if (data[0] === 3) throw new ValidationError('MESH_BAD_SIGNATURE')
+        return fakeOpened(data)
+      },
+      semantics: (m) => {
+        if ((m.id as Uint8Array)[0] === 4) throw new ValidationError('MESH_JOB_ID_MISMATCH')
+      },
+      onAccepted: async (msg) => {
+        await gate
+        stored.push(String(msg.bytes[0]))
+      },
+      report: (id, _from, result) => reports.push([id, result]),
+      queues: { status: { maxLength: 4, order: 'fifo', concurrency: 8 } },
+      logger: silentLogger,
+      metrics,
+    })
+    pipeline.start()
+    const dropped = [1, 2, 3, 4, 5].map((n) => pipeline.push(item(n)))
+    expect(dropped).toEqual([0, 0, 0, 0, 1])
+    expect(reports).toEqual([['m1', 'ignore']])
+    await waitFor(() => reports.length === 3, 'rejects reported')
+    expect(reports.slice(1).sort()).toEqual([
+      ['m3', 'reject'],
+      ['m4', 'reject'],
+    ])
+    expect(stored, 'nothing stored before onAccepted resolves').toEqual([])
+    release()
+    await waitFor(() => reports.length === 5, 'accepts reported')
+    expect(stored.sort()).toEqual(['2', '5'])
+    expect(reports.slice(3).map(([, r]) => r)).toEqual(['accept', 'accept'])
+    expect(await counterValue(metrics.queueDroppedTotal, { topic: 'status' })).toBe(1)
+    expect(await counterValue(metrics.validationErrorTotal, { code: 'MESH_JOB_ID_MISMATCH' })).toBe(1)
+    pipeline.stop()
+    pipeline.push(item(9))
+    expect(reports.at(-1)).toEqual(['m9', 'ignore'])
+  })
+})
