@@ -4,13 +4,11 @@ import { cycleStartBlock } from './cycles.js'
 import { type DeriveJobsInput, deriveJobs } from './derive.js'
 
 /**
- * Codes for the two verdicts. `#protocol` has no job-specific codes yet, so "our view may lag" reuses the
- * ignore-code `MESH_STALE` and "contradicts our chain data" the reject-code `MESH_FIELD_INVALID`; the
- * `field` always starts with `job.` so metrics and logs can tell them apart. Switch these two constants
- * when `MESH_JOB_NOT_DERIVED` (ignore) / `MESH_JOB_MISMATCH` (reject) land in the protocol.
+ * Codes for the two verdicts: "our view may lag" is the ignore-code `MESH_JOB_NOT_DERIVED`, "contradicts
+ * chain data we hold" the reject-code `MESH_JOB_MISMATCH`; `field` (`job.*`) names what differed.
  */
-export const JOB_LAG_CODE = 'MESH_STALE' as const
-export const JOB_CONTRADICTION_CODE = 'MESH_FIELD_INVALID' as const
+export const JOB_LAG_CODE = 'MESH_JOB_NOT_DERIVED' as const
+export const JOB_CONTRADICTION_CODE = 'MESH_JOB_MISMATCH' as const
 
 /** This node's view of the chain, as needed to check a job announcement. */
 export interface JobView

@@ -40,6 +40,10 @@ export const VALIDATION_ERROR_ACTIONS = {
   MESH_FIELD_INVALID: 'reject',
   /** A job announcement's job id is not the id its own fields derive. */
   MESH_JOB_ID_MISMATCH: 'reject',
+  /** A job announcement this node does not derive yet: our chain view may lag (unknown commitment or cycle). */
+  MESH_JOB_NOT_DERIVED: 'ignore',
+  /** A job announcement that contradicts chain data this node holds (wrong commitment, block, uid or hash). */
+  MESH_JOB_MISMATCH: 'reject',
   /** A result's summary disagrees with its episode records. */
   MESH_RESULT_INCONSISTENT: 'reject',
   /** A peer record's node signature or peer id does not match its node key, or its hotkey is not the signer. */
@@ -71,6 +75,8 @@ export const VALIDATION_ERROR_FIXES: Readonly<Record<ValidationErrorCode, string
   MESH_FUTURE_BLOCK: 'use the chain head block; fix a lagging or fake chain view',
   MESH_FIELD_INVALID: 'respect the bounds in protocol/src/constants.ts',
   MESH_JOB_ID_MISMATCH: 'build it with createJobAnnouncement',
+  MESH_JOB_NOT_DERIVED: 'nothing: the job is dropped until this node sees the same chain state (it re-arrives by sync)',
+  MESH_JOB_MISMATCH: 'derive jobs from the chain as node/src/jobs does; a sender that keeps doing this is faulty',
   MESH_RESULT_INCONSISTENT: 'compute the summary from the same records (createResult does)',
   MESH_BINDING_INVALID: 'build it with createPeerRecord and seal it with the same hotkey',
   MESH_BINDING_EXPIRED: 'reissue the peer record before it expires',

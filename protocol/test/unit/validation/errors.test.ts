@@ -34,6 +34,7 @@ describe('ValidationError', () => {
     expect(ignored).toEqual([
       'MESH_BINDING_EXPIRED',
       'MESH_BINDING_NOT_PERMITTED',
+      'MESH_JOB_NOT_DERIVED',
       'MESH_STALE',
       'MESH_UNKNOWN_VERSION',
     ])
