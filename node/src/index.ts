@@ -110,10 +110,18 @@ export {
 } from './store/index.js'
 // The weight setter.
 export type {
+  CommitPersistence,
   IncompletePolicy,
+  PersistedCommit,
   WeightInputs,
   WeightSetter,
   WeightSetterInit,
   WeightSetterStatus,
 } from './weights/index.js'
-export { createWeightSetter, DEFAULT_WEIGHTS_INTERVAL_BLOCKS, WeightsError } from './weights/index.js'
+export {
+  createWeightSetter,
+  DEFAULT_WEIGHTS_INTERVAL_BLOCKS,
+  kvCommitPersistence,
+  PENDING_COMMIT_KEY,
+  WeightsError,
+} from './weights/index.js'

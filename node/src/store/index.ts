@@ -1,4 +1,5 @@
 import { type OpenDatabaseInit, openDatabase, type StoreDatabase } from './db.js'
+import { createKeyValueStore, type KeyValueStore } from './kv.js'
 import { createMessageLog, type MessageLog } from './log.js'
 import type { JobQueueOptions, OutboxOptions } from './options.js'
 import { createOutbox, type Outbox } from './outbox.js'
@@ -21,6 +22,8 @@ export interface Store {
   readonly log: MessageLog
   readonly queue: JobQueue
   readonly outbox: Outbox
+  /** Small named values that must survive a restart (e.g. a pending weights commit). */
+  readonly kv: KeyValueStore
   /**
    * Run `fn` in one transaction: e.g. append a result to the log, add it to the outbox and ack its job, so
    * that after a crash either all three happened or none did. `fn` must be synchronous.
@@ -56,6 +59,7 @@ export function createStore(init: StoreInit = {}): Store {
     log: createMessageLog(db, { now }),
     queue: createJobQueue(db, init.queue, { now, random: init.random, logger }),
     outbox: createOutbox(db, init.outbox, { now }),
+    kv: createKeyValueStore(db, { now }),
     transaction: (fn) => db.transaction(fn),
     close: () => db.close(),
   }
@@ -67,6 +71,8 @@ export type { OpenDatabaseInit, StoreDatabase, SynchronousMode } from './db.js'
 export { openDatabase } from './db.js'
 export type { JobStateName, StoreErrorCode, StoreErrorMeta } from './errors.js'
 export { STORE_ERROR_CODES, STORE_ERROR_FIXES, StoreError } from './errors.js'
+export type { KeyValueStore } from './kv.js'
+export { createKeyValueStore } from './kv.js'
 export type { LogCursor, LogEntry, MessageLog, RangePage, RangeQuery, StoredMessage } from './log.js'
 export { createMessageLog } from './log.js'
 export type { Migration } from './migrations/index.js'

@@ -2,9 +2,12 @@
 export * from './constants.js'
 export type { WeightsErrorCode, WeightsErrorMeta } from './errors.js'
 export { WEIGHTS_ERROR_CODES, WEIGHTS_ERROR_FIXES, WeightsError } from './errors.js'
+export { kvCommitPersistence, PENDING_COMMIT_KEY } from './persist.js'
 export type {
+  CommitPersistence,
   IncompletePolicy,
   PendingReveal,
+  PersistedCommit,
   WeightInputs,
   WeightSetter,
   WeightSetterInit,

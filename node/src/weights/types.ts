@@ -32,9 +32,28 @@ export interface WeightSetterInit {
   onIncomplete?: IncompletePolicy
   /** Attempts per update on transient chain errors. @default 5 (DEFAULT_WEIGHTS_MAX_ATTEMPTS) */
   maxAttempts?: number
+  /** Keeps a pending commit (with its salt) across restarts; without it a restart forfeits that reveal. */
+  persist?: CommitPersistence
   /** @default silentLogger */
   logger?: Logger
   metrics?: NodeMetrics
+}
+
+/** A weights commit waiting for its reveal, as plain JSON-safe data (`versionKey` as a decimal string). */
+export interface PersistedCommit {
+  commitBlock: number
+  uids: number[]
+  weights: number[]
+  salt: number[]
+  versionKey: string
+  inputsDigest: string
+  strategy: string
+}
+
+/** Where the setter keeps its pending commit; `save(undefined)` clears it. Synchronous, so it is durable on return. */
+export interface CommitPersistence {
+  load(): PersistedCommit | undefined
+  save(commit: PersistedCommit | undefined): void
 }
 
 /** A CR v2 commit waiting for its reveal epoch. */

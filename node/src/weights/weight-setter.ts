@@ -76,6 +76,41 @@ export function createWeightSetter(init: WeightSetterInit): WeightSetter {
     rateLimitedWaits: 0,
   }
   let pending: Pending | undefined
+  // The salt must outlive a restart between commit and reveal, or that reveal is lost (and the commit expires).
+  const restored = init.persist?.load()
+  if (restored !== undefined) {
+    pending = {
+      commitBlock: restored.commitBlock,
+      input: {
+        uids: restored.uids,
+        weights: restored.weights,
+        salt: restored.salt,
+        versionKey: BigInt(restored.versionKey),
+      },
+      inputsDigest: restored.inputsDigest,
+      strategy: restored.strategy,
+      attempts: 0,
+    }
+    state.pendingReveal = { commitBlock: restored.commitBlock, inputsDigest: restored.inputsDigest }
+    log.info('restored a pending weights commit', { commitBlock: restored.commitBlock })
+  }
+  function setPending(p: Pending | undefined): void {
+    pending = p
+    state.pendingReveal = p === undefined ? null : { commitBlock: p.commitBlock, inputsDigest: p.inputsDigest }
+    init.persist?.save(
+      p === undefined
+        ? undefined
+        : {
+            commitBlock: p.commitBlock,
+            uids: p.input.uids,
+            weights: p.input.weights,
+            salt: p.input.salt,
+            versionKey: String(p.input.versionKey ?? 0n),
+            inputsDigest: p.inputsDigest,
+            strategy: p.strategy,
+          },
+    )
+  }
   let attempts = 0
   let controller = new AbortController()
   let started = false
@@ -179,15 +214,13 @@ export function createWeightSetter(init: WeightSetterInit): WeightSetter {
         `reveal window of the commit at block ${p.commitBlock} passed`,
         'warn',
       )
-      pending = undefined
-      state.pendingReveal = null
+      setPending(undefined)
       state.nextDueBlock = head
       return
     }
     try {
       const receipt = await chain.revealWeights(init.hotkey, p.input, { signal: controller.signal })
-      pending = undefined
-      state.pendingReveal = null
+      setPending(undefined)
       await took(receipt.blockNumber, p.inputsDigest, p.input, p.strategy, 'revealed')
     } catch (err) {
       if (controller.signal.aborted) throw err
@@ -203,8 +236,7 @@ export function createWeightSetter(init: WeightSetterInit): WeightSetter {
           err,
         )
         metrics?.weightsSet.inc({ outcome: 'failed' })
-        pending = undefined
-        state.pendingReveal = null
+        setPending(undefined)
         state.nextDueBlock = head + 1
       }
     }
@@ -276,14 +308,13 @@ export function createWeightSetter(init: WeightSetterInit): WeightSetter {
       weights.salt = Array.from({ length: WEIGHTS_SALT_LENGTH }, () => randomInt(0, 0x10000))
       try {
         const receipt = await chain.commitWeights(init.hotkey, weights, { signal })
-        pending = {
+        setPending({
           commitBlock: receipt.blockNumber,
           input: weights,
           inputsDigest: out.inputsDigest,
           strategy,
           attempts: 0,
-        }
-        state.pendingReveal = { commitBlock: receipt.blockNumber, inputsDigest: out.inputsDigest }
+        })
         state.nextDueBlock = receipt.blockNumber + interval
         attempts = 0
         metrics?.weightsSet.inc({ outcome: 'committed' })
@@ -317,8 +348,7 @@ export function createWeightSetter(init: WeightSetterInit): WeightSetter {
       // Commit-reveal switched off with a commit outstanding: the reveal would be refused; set directly.
       if (!hyper.commitRevealEnabled) {
         log.warn('commit-reveal switched off, dropping the pending commit', { commitBlock: pending.commitBlock })
-        pending = undefined
-        state.pendingReveal = null
+        setPending(undefined)
         state.nextDueBlock = head
       } else {
         // One update at a time: no new commit until this one is revealed or has expired.

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { hasCode } from '#protocol'
-import { openDatabase, type StoreDatabase } from '../../../src/store/index.js'
+import { openDatabase, STORE_MIGRATIONS, type StoreDatabase } from '../../../src/store/index.js'
 import { recordingLogger, tempDir } from './helpers.js'
 
 const cleanups: (() => void)[] = []
@@ -29,9 +29,9 @@ describe('openDatabase', () => {
     expect(db.synchronous).toBe('FULL')
     expect(db.sqlite.pragma('synchronous', { simple: true })).toBe(2)
     expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1)
-    expect(db.schemaVersion).toBe(1)
+    expect(db.schemaVersion).toBe(STORE_MIGRATIONS.length)
     const tables = db.sqlite.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).pluck().all()
-    expect(tables).toEqual(['jobs', 'messages', 'outbox', 'schema_version'])
+    expect(tables).toEqual(['jobs', 'kv', 'messages', 'outbox', 'schema_version'])
   })
 
   it('puts a file database in WAL mode with the tuned pragmas', () => {
@@ -130,7 +130,7 @@ describe('openDatabase', () => {
     a.close()
     const b = open({ path })
     expect(b.sqlite.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(1)
-    expect(b.schemaVersion).toBe(1)
+    expect(b.schemaVersion).toBe(STORE_MIGRATIONS.length)
   })
 
   it('refuses a path whose directory does not exist with STORE_OPEN_FAILED', () => {

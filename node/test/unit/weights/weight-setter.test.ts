@@ -1,9 +1,17 @@
+import { join } from 'node:path'
 import { Registry } from 'prom-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ChainError, computeWeights, type ScoringInput, type WeightsAnnouncement, weightsEntries } from '#protocol'
 import { getNodeMetrics } from '../../../src/metrics.js'
-import { createWeightSetter, type WeightSetter, WeightsError } from '../../../src/weights/index.js'
-import { recordingLogger } from '../store/helpers.js'
+import { createStore } from '../../../src/store/index.js'
+import {
+  createWeightSetter,
+  kvCommitPersistence,
+  PENDING_COMMIT_KEY,
+  type WeightSetter,
+  WeightsError,
+} from '../../../src/weights/index.js'
+import { recordingLogger, tempDir } from '../store/helpers.js'
 import { expectedRow, scoringInput, TEMPO, type WeightsEnv, waitFor, weightsEnv } from './helpers.js'
 
 let env: WeightsEnv | undefined
@@ -105,6 +113,54 @@ describe('weight setter against the dev chain', () => {
     expect(await myRow(e)).toEqual(expectedRow(input))
     expect(published).toHaveLength(1)
     expect(await metricValue(register, 'kinitro_node_weights_set_total', { outcome: 'revealed' })).toBe(1)
+  })
+
+  it('a restart between commit and reveal keeps the salt (node store kv) and the new setter reveals', async () => {
+    env = await weightsEnv({ commitRevealEnabled: true, commitRevealPeriod: 1, weightsRateLimit: 0 })
+    const e = env
+    const input = await scoringInput(e)
+    const dir = tempDir()
+    const path = join(dir.dir, 'node.sqlite')
+    try {
+      const before = createStore({ path })
+      const first = createWeightSetter({
+        chain: e.chain,
+        hotkey: e.validator,
+        intervalBlocks: 1000,
+        inputs: () => ({ input, complete: true, missing: [] }),
+        persist: kvCommitPersistence(before.kv),
+      })
+      await first.tick((await e.chain.head()).number)
+      const committed = first.status().pendingReveal
+      expect(committed).not.toBeNull()
+      expect(before.kv.getJson(PENDING_COMMIT_KEY), 'the commit and its salt are on disk').toMatchObject({
+        commitBlock: committed?.commitBlock,
+      })
+      await first.stop()
+      before.close() // the "crash": only the file survives
+
+      const after = createStore({ path })
+      const published: WeightsAnnouncement[] = []
+      setter = createWeightSetter({
+        chain: e.chain,
+        hotkey: e.validator,
+        intervalBlocks: 1000,
+        inputs: () => ({ input, complete: true, missing: [] }),
+        publish: async (a) => void published.push(a),
+        persist: kvCommitPersistence(after.kv),
+      })
+      expect(setter.status().pendingReveal, 'restored from the store').toEqual(committed)
+      for (let i = 0; i < 3 * (TEMPO + 1) && setter.status().lastSetBlock === null; i++) {
+        await setter.tick((await e.dev.admin.advance(1)).number)
+      }
+      expect(setter.status().lastSetBlock, 'revealed by the restarted setter').not.toBeNull()
+      expect(await myRow(e)).toEqual(expectedRow(input))
+      expect(published).toHaveLength(1)
+      expect(after.kv.getJson(PENDING_COMMIT_KEY), 'cleared once revealed').toBeUndefined()
+      after.close()
+    } finally {
+      dir.cleanup()
+    }
   })
 
   it('rate limited: waits for weightsRateLimit blocks, then sets, without failing', async () => {
