@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { envCommand } from '#evaluator'
-import { chainCommand, keysCommand, nodeCommand } from '#node'
+import { chainCommand, devnetCommand, keysCommand, nodeCommand } from '#node'
 import { scoreCommand } from '#protocol'
 
 // Run from source (cli/) or from the build (dist/cli/): the package root is one or two levels up.
@@ -37,6 +37,7 @@ export function createProgram(): Command {
   program.addCommand(nodeCommand())
   program.addCommand(chainCommand())
   program.addCommand(envCommand())
+  program.addCommand(devnetCommand())
   for (const [name, description] of PLANNED_GROUPS) {
     if (!program.commands.some((c) => c.name() === name)) program.command(name).description(description)
   }

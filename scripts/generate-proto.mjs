@@ -11,6 +11,10 @@
 //    interfaces and the encode/decode signatures keep their types; tests cover the behaviour.
 // 3. `Uint8Array<ArrayBuffer>` is widened to `Uint8Array`, so keys and signatures from node:crypto and
 //    @polkadot/wasm-crypto (typed `Uint8Array<ArrayBufferLike>`) can be assigned without copies.
+// 4. bigint uint64 writes below 2^53 go through `uint64Number`: protons-runtime 8's LongBits keeps the low
+//    word signed, so `length()` sizes values in [2^31, 2^32) as one byte and the varint comes out
+//    corrupt (half of all u32 episode seeds). At or above 2^53 the high word is non-zero and its path
+//    is correct. protocol/test/unit/proto/u64-varints.test.ts pins the behaviour.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -37,7 +41,12 @@ try {
   await writeFile(join(work, `${NAME}.proto`), withoutPackage)
   await generate(join(work, `${NAME}.proto`), { output: work })
   const generated = await readFile(join(work, `${NAME}.ts`), 'utf8')
-  const adjusted = generated.replaceAll('Uint8Array<ArrayBuffer>', 'Uint8Array')
+  const adjusted = generated
+    .replaceAll('Uint8Array<ArrayBuffer>', 'Uint8Array')
+    .replace(
+      /w\.uint64\((obj\.\w+)\)/g,
+      (_, v) => `if (${v} < 9007199254740992n) w.uint64Number(Number(${v})); else w.uint64(${v})`,
+    )
   await writeFile(join(outDir, `${NAME}.ts`), HEADER + adjusted)
   console.log(`wrote ${join(outDir, `${NAME}.ts`)}`)
 } finally {

@@ -123,8 +123,24 @@ export type { PolicyManifest, SamplePolicyName } from './evaluation/policy-dir.j
 export { policySourceFromDir, readPolicyManifest, SAMPLE_POLICIES, samplePolicyDir } from './evaluation/policy-dir.js'
 export { combineEnvironmentFactories } from './evaluation/registry.js'
 // Fetching committed policies.
-export type { ArtifactFetcher, ArtifactFetcherInit, ArtifactRef, FetchedArtifact } from './fetch/index.js'
-export { createArtifactFetcher, DEFAULT_FETCHER_OPTIONS, FetchError, fetchFailureCode } from './fetch/index.js'
+export type {
+  ArtifactFetcher,
+  ArtifactFetcherInit,
+  ArtifactRef,
+  DevHub,
+  DevHubInit,
+  DevHubRequest,
+  FetchedArtifact,
+  PackedPolicy,
+} from './fetch/index.js'
+export {
+  createArtifactFetcher,
+  DEFAULT_FETCHER_OPTIONS,
+  FetchError,
+  fetchFailureCode,
+  packPolicyDir,
+  startDevHub,
+} from './fetch/index.js'
 export type { EvaluatorConfig } from './options.js'
 export { evaluatorConfigSchema } from './options.js'
 // The policy-server contract.

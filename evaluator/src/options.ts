@@ -67,6 +67,10 @@ export const evaluatorConfigSchema = z.strictObject({
       maxDownloadMb: z.number().int().min(1).default(1024).describe('largest policy download (MiB)'),
       maxUnpackedMb: z.number().int().min(1).default(4096).describe('largest unpacked policy (MiB)'),
       maxFiles: z.number().int().min(1).default(10_000).describe('most files in a policy archive'),
+      allowInsecureHttp: z
+        .boolean()
+        .default(false)
+        .describe('accept an http:// hub (a local development hub only; never in production)'),
     })
     .prefault({}),
 })

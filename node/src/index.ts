@@ -14,10 +14,32 @@
  * ```
  */
 
+// Canaries: the reference policies every cycle, drift → unhealthy.
+export type { CanaryEvaluate, CanaryJob, CanaryReport, CanaryRunner, CanaryRunnerInit } from './canary/index.js'
+export {
+  CanaryError,
+  canaryJobId,
+  canaryJobs,
+  createCanaryRunner,
+  createLocalCanaryEvaluator,
+  getCanaryMetrics,
+  judgeCanary,
+  NODE_CANARY_ERROR_CODES,
+} from './canary/index.js'
 export type { ChainCommandInit, ChainConnectConfig, ChainKind } from './cli/chain.js'
 export { chainCommand, DEFAULT_DEV_CHAIN_URL, openChain } from './cli/chain.js'
 export { keysCommand } from './cli/keys.js'
 export { nodeCommand } from './cli/node.js'
+// Devnet building blocks (subnet bootstrap, pre-made mesh identities).
+export type { DevAccountKey, DevMiner, DevSubnet, PreparedValidator } from './devnet/index.js'
+export {
+  bootstrapSubnet,
+  DEVNET_COMPETITION_ID,
+  devnetCommand,
+  freePort,
+  prepareValidator,
+  runDevnet,
+} from './devnet/index.js'
 export { NODE_ERROR_CODES } from './errors.js'
 // Health and Prometheus endpoint.
 export type { HealthReport, HealthServer, HealthServerInit, HealthStatus } from './health/index.js'
@@ -57,6 +79,17 @@ export {
 } from './jobs/index.js'
 export type { NodeMetrics } from './metrics.js'
 export { getNodeMetrics } from './metrics.js'
+// The validator node, composed.
+export type {
+  EvaluatedJob,
+  Evaluation,
+  EvaluationInit,
+  EvaluationJob,
+  ValidatorNode,
+  ValidatorNodeInit,
+  ValidatorNodeStatus,
+} from './node/index.js'
+export { buildResult, createEvaluation, createValidatorNode, storedResults, trajectoryDigest } from './node/index.js'
 export type { NodeConfig } from './options.js'
 export { nodeConfigSchema } from './options.js'
 export type {

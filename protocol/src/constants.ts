@@ -38,7 +38,8 @@ export const ENVELOPE_OVERHEAD_BYTES = 128
 
 /**
  * Largest encoded body per message type, in bytes.
- * - peer-record 2 KiB: keys, peer id and signature take ~180 B; 16 multiaddrs of up to 64 B fit easily.
+ * - peer-record 4 KiB: keys, peer id and signature take ~180 B; 16 multiaddrs of up to 64 B and 32 task
+ *   families of up to 64 B (~2.1 KB) fit.
  * - competition-manifest 64 KiB: 256 tasks with ~200 B of parameters each.
  * - job-announcement 4 KiB: dominated by the commitment (≤ {@link MAX_WIRE_COMMITMENT_BYTES}).
  * - job-status 1 KiB: a few numbers and a ≤ 256 B detail.
@@ -48,7 +49,7 @@ export const ENVELOPE_OVERHEAD_BYTES = 128
  * - weights-announcement 32 KiB: 4096 uid/weight pairs at 4 B each is 16 KiB, doubled for headroom.
  */
 export const MAX_BODY_BYTES = {
-  'peer-record': 2 * 1024,
+  'peer-record': 4 * 1024,
   'competition-manifest': 64 * 1024,
   'job-announcement': 4 * 1024,
   'job-status': 1024,
@@ -93,6 +94,12 @@ export const MAX_PARAMS = 64
 export const MAX_TASKS = 256
 /** Most multiaddrs in a peer record. */
 export const MAX_MULTIADDRS = 16
+/** Most parallel jobs a peer record may offer (a 256-core host running one job per core). */
+export const MAX_PEER_CAPACITY = 256
+/** Most task families a peer record may list (families are coarse: a simulator or a container image). */
+export const MAX_PEER_FAMILIES = 32
+/** Longest task family name. */
+export const MAX_PEER_FAMILY_BYTES = 64
 /** Longest binary multiaddr. */
 export const MAX_MULTIADDR_BYTES = 256
 /** Longest libp2p peer id (an identity multihash of an ed25519 key is 38 bytes). */

@@ -203,6 +203,7 @@ export {
   ss58FromPublicKey,
 } from './identity/hotkey.js'
 export type { ReadKeyFileOptions } from './identity/key-file.js'
+export { exists, expandHome } from './identity/key-file.js'
 export type { Libp2pEd25519PrivateKey, NodeKey, NodePeerId } from './identity/node-key.js'
 export {
   createNodeKey,
@@ -361,18 +362,30 @@ export {
   unpackU16,
   weightsEntries,
 } from './messages/index.js'
+// Scoring over mesh messages: replica comparison, the reproduction rule, the shared scoring input.
 export type {
   AggregatedScores,
   CommitmentRecord,
   CompetitionReport,
   CompetitionSpec,
   EnvScore,
+  EpisodeComparison,
+  EpisodeEvidence,
+  ExcludedEpisode,
+  ExclusionReason,
   Interval,
+  MeshNeuron,
+  MeshScoringInit,
   MinerEntry,
   MinerScore,
   Neuron,
   ParetoReport,
   RandomScenarioOptions,
+  ReplicaComparison,
+  ReplicaResult,
+  ReplicaStatus,
+  ReplicaVariant,
+  ReproducedResult,
   Scenario,
   ScenarioFile,
   ScoringErrorCode,
@@ -398,9 +411,12 @@ export type {
 } from './scoring/index.js'
 export {
   aggregateResults,
+  applyReproductionRule,
   binomialSE,
   calculateThreshold,
   canonicalJson,
+  compareReplicas,
+  competitionFromManifest,
   computeWeights,
   DEFAULT_STRATEGY_ID,
   epsilonDominates,
@@ -410,6 +426,7 @@ export {
   kinitroSubsetV1,
   kinitroSubsetV2,
   kinitroWtaV0,
+  latestReplicas,
   MAX_SUBSET_ENVS,
   mulberry32,
   normalizeWeights,
@@ -427,6 +444,7 @@ export {
   scenarioEnvs,
   scenarioSchema,
   scenarioToInput,
+  scoringInputFromMesh,
   scoringInputSchema,
   softmaxWeights,
   subsetV1Params,

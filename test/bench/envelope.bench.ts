@@ -41,6 +41,7 @@ function episodes(count: number): EpisodeRecord[] {
     envId: i % 2 === 0 ? 'mujoco/reach-v1' : 'mujoco/push-v1',
     taskId: `task-${i % 3}`,
     episodeIndex: i,
+    finalStateHash: filled(i & 0xff),
     seed: (BigInt(i + 1) * 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn,
     success: i % 3 !== 0,
     totalReward: i * 0.37 - 1,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { ApiPromise, WsProvider } from '@polkadot/api'
 import type { SubmittableExtrinsic } from '@polkadot/api/types'
 import type { Codec } from '@polkadot/types/types'
@@ -19,6 +20,11 @@ const HOTKEY_URIS = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve']
 // One coldkey pays for registrations and stake, so admin transactions never share a nonce with the hotkeys
 // the adapter signs with.
 const COLDKEY_URI = '//Ferdie'
+// Per admin request: as long as the suite's case timeout, which then decides.
+const ADMIN_RPC_TIMEOUT_MS = 180_000
+// Within the suite's 180 s setup budget; a leftover build of ~100 blocks ends well inside it.
+const FRESH_CHILD_DEADLINE_MS = 120_000
+const FRESH_CHILD_RETRY_MS = 1_000
 
 type Item = { key: (...args: unknown[]) => string; creator: { meta: { type: TypeMeta } } }
 type TypeMeta = { isMap: boolean; asMap: { value: Codec }; asPlain: Codec }
@@ -48,7 +54,7 @@ export interface ChopsticksSuite {
 /**
  * The chain suite's env for a real Subtensor runtime under chopsticks: privileged steps write storage with
  * `dev_setStorage` (runtime-agnostic, no sudo key needed), registration and stake are real extrinsics paid
- * by one coldkey, and every case starts from the same block via `dev_setHead`.
+ * by one coldkey, and every case starts from a new child of the same block (`dev_setHead` + one block).
  */
 export function chopsticksSuite(
   specFile: string,
@@ -91,7 +97,10 @@ export function chopsticksSuite(
 
   async function boot(): Promise<void> {
     node = await startChopsticks(specFile)
-    provider = new WsProvider(node.url)
+    // polkadot-js gives up on a request after 60 s. A 100-block advance took longer on a loaded machine (load
+    // 12 on 2 cores) while the node went on building; that case failed and so did every later one on the same
+    // node. The case timeout decides instead.
+    provider = new WsProvider(node.url, undefined, undefined, ADMIN_RPC_TIMEOUT_MS)
     admin = await ApiPromise.create({ provider, noInitWarn: true })
     hotkeys = await Promise.all(HOTKEY_URIS.map(hotkeyFromUri))
     coldkey = await hotkeyFromUri(COLDKEY_URI)
@@ -121,9 +130,26 @@ export function chopsticksSuite(
     baseHash = await rpc<string>('dev_newBlock', [{ count: 1 }])
   }
 
+  // `dev_setStorage` edits the head block in place: a case that wrote storage before its first block would
+  // edit the prepared block itself, and every later case would start from its leftovers (seen: an owner
+  // hotkey set by one case was still there in the next). Each case builds on a fresh child instead, and
+  // checks it is one: blocks an earlier, timed-out case asked for are still being built and move the head
+  // under it (seen under load), so it retries until that build is done.
+  async function startOnFreshChild(): Promise<void> {
+    const deadline = Date.now() + FRESH_CHILD_DEADLINE_MS
+    do {
+      await rpc('dev_setHead', [baseHash])
+      const child = await rpc<string>('dev_newBlock', [{ count: 1 }])
+      const header = await rpc<{ parentHash: string }>('chain_getHeader', [child])
+      if (header.parentHash === baseHash) return
+      await sleep(FRESH_CHILD_RETRY_MS)
+    } while (Date.now() < deadline)
+    throw new Error(`${specFile}: could not start a case on a child of the prepared block ${baseHash}`)
+  }
+
   async function setup(): Promise<ChainTestEnv> {
     if (node === undefined) await boot()
-    await rpc('dev_setHead', [baseHash])
+    await startOnFreshChild()
     const chain = await createSubtensorChain({ url: node!.url, netuid, inclusionTimeoutMs: 30_000 })
     const nonces = new NonceQueue(async (a) => (await admin!.rpc.system.accountNextIndex(a)).toNumber())
     const deps = { api: admin!, nonces, log: silentLogger }
@@ -137,6 +163,7 @@ export function chopsticksSuite(
       chain,
       hotkeys: hotkeys.slice(),
       features,
+      chainOn: (other) => createSubtensorChain({ url: node!.url, netuid: other }),
       admin: {
         register: async (h) => {
           await submitExtrinsic(deps, coldkey!, tx('burnedRegister', netuid, h.ss58), { call: 'burnedRegister' })
@@ -148,6 +175,12 @@ export function chopsticksSuite(
           await rpc('dev_newBlock', [{ count: n }])
         },
         setHyperparameters,
+        // Written to storage like the other privileged steps: the owner's own call needs the owner coldkey.
+        setSubnetOwner: async (h) => {
+          const owner = item('subnetOwnerHotkey')
+          if (owner === undefined) throw new Error(`${specFile} has no SubtensorModule.SubnetOwnerHotkey`)
+          await write([[owner, [netuid], h.ss58]])
+        },
       },
       teardown: () => chain.close(),
     }

@@ -102,6 +102,8 @@ export function toEpisodeRecords(outcomes: readonly EpisodeOutcome[]): EpisodeRe
       totalReward: o.totalReward,
       steps: o.steps,
       durationMs: Math.min(0xffffffff, Math.max(0, Math.round(o.durationMs))),
+      // The chain head is what replicas compare (design §5); empty when no step ran.
+      finalStateHash: new Uint8Array(Buffer.from(o.finalStateHash, 'hex')),
     }
     if (o.error !== undefined) r.error = o.error.slice(0, MAX_EPISODE_ERROR_BYTES)
     return r

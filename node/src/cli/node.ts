@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import { addConfigOptions, describeConfig, loadConfig, typedAction } from '#protocol'
 import { nodeConfigSchema } from '../options.js'
+import { runNode } from './node-run.js'
 
 /** Collect `--config` and setting flags from a command into loader sources. */
 function sourcesFrom(cmd: Command): { file?: string; flags: Record<string, unknown> } {
@@ -32,5 +33,35 @@ export function nodeCommand(): Command {
       }),
     )
   node.addCommand(config)
+
+  const run = addConfigOptions(
+    new Command('run').description(
+      'run the validator: follow the chain, evaluate assigned jobs, gossip results, set weights (--light: verify and set weights only)',
+    ),
+    nodeConfigSchema,
+  ).action(
+    typedAction(async function (this: Command) {
+      const { config: cfg } = loadConfig(nodeConfigSchema, sourcesFrom(this))
+      const running = await runNode(cfg)
+      // Graceful shutdown: stop claiming, release running jobs to the queue, close the mesh and store.
+      await new Promise<void>((resolve) => {
+        let stopping = false
+        const onSignal = (sig: string) => {
+          if (stopping) {
+            process.exit(130) // a second Ctrl-C: the operator wants out now; SQLite is crash-safe
+          }
+          stopping = true
+          process.stderr.write(`\n${sig}: stopping (again to force)\n`)
+          running.stop().then(resolve, (err) => {
+            process.stderr.write(`stop failed: ${String(err)}\n`)
+            resolve()
+          })
+        }
+        process.on('SIGINT', () => onSignal('SIGINT'))
+        process.on('SIGTERM', () => onSignal('SIGTERM'))
+      })
+    }),
+  )
+  node.addCommand(run)
   return node
 }

@@ -14,6 +14,8 @@ export interface HealthServerInit {
   metricsRegister: Registry
   /** The node's current state; called per `/health` request. */
   status: () => HealthStatus | Promise<HealthStatus>
+  /** The node's full status (queue, peers, weights…), served as JSON at `GET /status` when given. */
+  details?: () => unknown
   /** @default silentLogger */
   logger?: Logger
 }
@@ -43,7 +45,9 @@ const reportSchema = {
 } as const
 
 /** The Fastify app, without listening (tests may `inject`). */
-export function buildHealthApp(init: Pick<HealthServerInit, 'metricsRegister' | 'status' | 'logger'>): FastifyInstance {
+export function buildHealthApp(
+  init: Pick<HealthServerInit, 'metricsRegister' | 'status' | 'logger' | 'details'>,
+): FastifyInstance {
   const log = (init.logger ?? silentLogger).child('node:health')
   const app = Fastify({ logger: false })
   app.get('/health', { schema: { response: { 200: reportSchema, 503: reportSchema } } }, async (_req, reply) => {
@@ -61,6 +65,12 @@ export function buildHealthApp(init: Pick<HealthServerInit, 'metricsRegister' | 
     const text = await init.metricsRegister.metrics()
     return reply.type(init.metricsRegister.contentType).send(text)
   })
+  const details = init.details
+  if (details !== undefined) {
+    app.get('/status', { schema: { response: { 200: { type: 'object', additionalProperties: true } } } }, async () =>
+      details(),
+    )
+  }
   return app
 }
 

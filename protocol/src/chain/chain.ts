@@ -150,6 +150,12 @@ export interface Chain {
   /** Weights rows as stored on chain (after max-upscaling), by setter uid. */
   weights(opts?: ChainCallOptions): Promise<Map<number, Array<[uid: number, weight: number]>>>
   canSetWeights(hotkey: string, opts?: ChainCallOptions): Promise<WeightEligibility>
+  /**
+   * The subnet owner's hotkey as SS58 (Subtensor `SubnetOwnerHotkey[netuid]`): the key that signs competition
+   * manifests and that the weight rules exempt. `undefined` when the subnet does not exist or names no owner
+   * hotkey. Read fresh on every call: the owner can change it at any block.
+   */
+  subnetOwner(opts?: ChainCallOptions): Promise<string | undefined>
   /** Release connections and timers. Idempotent. */
   close(): Promise<void>
 }

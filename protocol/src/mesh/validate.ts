@@ -19,6 +19,11 @@ export interface GossipValidationContext {
    * ignored as not permitted.
    */
   isManifestSigner?: (hotkey: Uint8Array) => boolean
+  /**
+   * Skip the freshness window (catch-up sync: old messages are the point). Everything else, the signer
+   * binding included, is checked as for gossip. @default false
+   */
+  acceptStale?: boolean
 }
 
 /**
@@ -65,9 +70,15 @@ export function validateGossip(name: TopicName, bytes: Uint8Array, ctx: GossipVa
     netuid: ctx.netuid,
     signer: env.signer,
     headBlock: ctx.headBlock,
+    acceptStale: ctx.acceptStale,
   })
   checkSigner(type, env.signer, ctx)
-  const opened = openEnvelope(bytes, { netuid: ctx.netuid, expectedType: type, headBlock: ctx.headBlock })
+  const opened = openEnvelope(bytes, {
+    netuid: ctx.netuid,
+    expectedType: type,
+    headBlock: ctx.headBlock,
+    acceptStale: ctx.acceptStale,
+  })
   if (opened.type === 'peer-record') {
     checkBinding(opened, { netuid: ctx.netuid, headBlock: ctx.headBlock, isPermitted: ctx.isPermitted })
   }

@@ -6,6 +6,7 @@ import {
   MAX_EPISODES_PER_RESULT,
   MAX_MULTIADDRS,
   MAX_PARAMS,
+  MAX_PEER_FAMILIES,
   MAX_TASKS,
 } from '../constants.js'
 import {
@@ -31,7 +32,8 @@ export interface BodyCodec<T> {
 const CODECS: { [K in MessageType]: BodyCodec<MessageBodies[K]> } = {
   'peer-record': {
     encode: (b) => PeerRecord.encode(b),
-    decodeRaw: (bytes) => PeerRecord.decode(bytes, { limits: { multiaddrs: MAX_MULTIADDRS } }),
+    decodeRaw: (bytes) =>
+      PeerRecord.decode(bytes, { limits: { multiaddrs: MAX_MULTIADDRS, families: MAX_PEER_FAMILIES } }),
   },
   'competition-manifest': {
     encode: (b) => CompetitionManifest.encode(b),

@@ -24,6 +24,18 @@ export interface PeerRecordInit {
    * @default DEFAULT_PEER_RECORD_TTL_BLOCKS (7200, 24 h)
    */
   ttlBlocks?: number
+  /**
+   * Evaluation jobs the node runs in parallel; 0 says it does not evaluate (a light node). At most
+   * `MAX_PEER_CAPACITY` (256).
+   * @default 0
+   */
+  capacity?: number
+  /**
+   * Task families the node evaluates (`mujoco`, `toy`: the part of an env id before `/`); empty means every
+   * family. Sorted and deduplicated here, so one set of families has one encoding.
+   * @default []
+   */
+  families?: string[]
 }
 
 /**
@@ -32,7 +44,7 @@ export interface PeerRecordInit {
  *
  * @example
  * ```ts
- * const record = createPeerRecord({ netuid: 7, hotkey: hotkey.publicKey, nodeSigner, issuedAtBlock: head })
+ * const record = createPeerRecord({ netuid: 7, hotkey: hotkey.publicKey, nodeSigner, issuedAtBlock: head, capacity: 4 })
  * const bytes = signPeerRecord(record, hotkey)
  * ```
  * @throws TypeError when `nodeSigner` is not ed25519.
@@ -50,6 +62,8 @@ export function createPeerRecord(init: PeerRecordInit): PeerRecord {
     multiaddrs: init.multiaddrs ?? [],
     nodePublicKey: nodeSigner.publicKey,
     nodeSignature: nodeSigner.sign(peerBindingPayload(binding)),
+    capacity: init.capacity ?? 0,
+    families: [...new Set(init.families ?? [])].sort(),
   }
 }
 

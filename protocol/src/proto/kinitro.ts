@@ -220,6 +220,8 @@ export interface PeerRecord {
   expiresAtBlock: number
   nodePublicKey: Uint8Array
   nodeSignature: Uint8Array
+  capacity: number
+  families: string[]
 }
 
 export namespace PeerRecord {
@@ -274,6 +276,18 @@ export namespace PeerRecord {
           w.bytes(obj.nodeSignature)
         }
 
+        if ((obj.capacity != null && obj.capacity !== 0)) {
+          w.uint32(72)
+          w.uint32(obj.capacity)
+        }
+
+        if (obj.families != null && obj.families.length > 0) {
+          for (const value of obj.families) {
+            w.uint32(82)
+            w.string(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -286,7 +300,9 @@ export namespace PeerRecord {
           issuedAtBlock: 0,
           expiresAtBlock: 0,
           nodePublicKey: uint8ArrayAlloc(0),
-          nodeSignature: uint8ArrayAlloc(0)
+          nodeSignature: uint8ArrayAlloc(0),
+          capacity: 0,
+          families: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -331,6 +347,18 @@ export namespace PeerRecord {
               obj.nodeSignature = reader.bytes()
               break
             }
+            case 9: {
+              obj.capacity = reader.uint32()
+              break
+            }
+            case 10: {
+              if (opts.limits?.families != null && obj.families.length === opts.limits.families) {
+                throw new MaxLengthError('Decode error - repeated field "families" had too many elements')
+              }
+
+              obj.families.push(reader.string())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -341,7 +369,8 @@ export namespace PeerRecord {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          multiaddrs: 0
+          multiaddrs: 0,
+          families: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -414,6 +443,28 @@ export namespace PeerRecord {
               }
               break
             }
+            case 9: {
+              yield {
+                field: `${prefix}.capacity`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 10: {
+              if (opts.limits?.families != null && obj.families === opts.limits.families) {
+                throw new MaxLengthError('Streaming decode error - repeated field "families" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.families[]`,
+                index: obj.families,
+                value: reader.string()
+              }
+
+              obj.families++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -467,6 +518,17 @@ export namespace PeerRecord {
     value: Uint8Array
   }
 
+  export interface PeerRecordCapacityFieldEvent {
+    field: '$.capacity'
+    value: number
+  }
+
+  export interface PeerRecordFamiliesFieldEvent {
+    field: '$.families[]'
+    index: number
+    value: string
+  }
+
   export function encode (obj: Partial<PeerRecord>): Uint8Array {
     return encodeMessage(obj, PeerRecord.codec())
   }
@@ -475,7 +537,7 @@ export namespace PeerRecord {
     return decodeMessage(buf, PeerRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PeerRecord>): Generator<PeerRecordNetuidFieldEvent | PeerRecordHotkeyFieldEvent | PeerRecordPeerIdFieldEvent | PeerRecordMultiaddrsFieldEvent | PeerRecordIssuedAtBlockFieldEvent | PeerRecordExpiresAtBlockFieldEvent | PeerRecordNodePublicKeyFieldEvent | PeerRecordNodeSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PeerRecord>): Generator<PeerRecordNetuidFieldEvent | PeerRecordHotkeyFieldEvent | PeerRecordPeerIdFieldEvent | PeerRecordMultiaddrsFieldEvent | PeerRecordIssuedAtBlockFieldEvent | PeerRecordExpiresAtBlockFieldEvent | PeerRecordNodePublicKeyFieldEvent | PeerRecordNodeSignatureFieldEvent | PeerRecordCapacityFieldEvent | PeerRecordFamiliesFieldEvent> {
     return streamMessage(buf, PeerRecord.codec(), opts)
   }
 }
@@ -2036,6 +2098,7 @@ export interface EpisodeRecord {
   steps: number
   durationMs: number
   error?: string
+  finalStateHash: Uint8Array
 }
 
 export namespace EpisodeRecord {
@@ -2065,7 +2128,7 @@ export namespace EpisodeRecord {
 
         if ((obj.seed != null && obj.seed !== 0n)) {
           w.uint32(32)
-          w.uint64(obj.seed)
+          if (obj.seed < 9007199254740992n) w.uint64Number(Number(obj.seed)); else w.uint64(obj.seed)
         }
 
         if ((obj.success != null && obj.success !== false)) {
@@ -2093,6 +2156,11 @@ export namespace EpisodeRecord {
           w.string(obj.error)
         }
 
+        if ((obj.finalStateHash != null && obj.finalStateHash.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.finalStateHash)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2105,7 +2173,8 @@ export namespace EpisodeRecord {
           success: false,
           totalReward: 0,
           steps: 0,
-          durationMs: 0
+          durationMs: 0,
+          finalStateHash: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2148,6 +2217,10 @@ export namespace EpisodeRecord {
             }
             case 9: {
               obj.error = reader.string()
+              break
+            }
+            case 10: {
+              obj.finalStateHash = reader.bytes()
               break
             }
             default: {
@@ -2228,6 +2301,13 @@ export namespace EpisodeRecord {
               }
               break
             }
+            case 10: {
+              yield {
+                field: `${prefix}.finalStateHash`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2285,6 +2365,11 @@ export namespace EpisodeRecord {
     value: string
   }
 
+  export interface EpisodeRecordFinalStateHashFieldEvent {
+    field: '$.finalStateHash'
+    value: Uint8Array
+  }
+
   export function encode (obj: Partial<EpisodeRecord>): Uint8Array {
     return encodeMessage(obj, EpisodeRecord.codec())
   }
@@ -2293,7 +2378,7 @@ export namespace EpisodeRecord {
     return decodeMessage(buf, EpisodeRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EpisodeRecord>): Generator<EpisodeRecordEnvIdFieldEvent | EpisodeRecordTaskIdFieldEvent | EpisodeRecordEpisodeIndexFieldEvent | EpisodeRecordSeedFieldEvent | EpisodeRecordSuccessFieldEvent | EpisodeRecordTotalRewardFieldEvent | EpisodeRecordStepsFieldEvent | EpisodeRecordDurationMsFieldEvent | EpisodeRecordErrorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EpisodeRecord>): Generator<EpisodeRecordEnvIdFieldEvent | EpisodeRecordTaskIdFieldEvent | EpisodeRecordEpisodeIndexFieldEvent | EpisodeRecordSeedFieldEvent | EpisodeRecordSuccessFieldEvent | EpisodeRecordTotalRewardFieldEvent | EpisodeRecordStepsFieldEvent | EpisodeRecordDurationMsFieldEvent | EpisodeRecordErrorFieldEvent | EpisodeRecordFinalStateHashFieldEvent> {
     return streamMessage(buf, EpisodeRecord.codec(), opts)
   }
 }
@@ -3217,6 +3302,12 @@ export namespace Result {
     index: number
   }
 
+  export interface ResultEpisodesFinalStateHashFieldEvent {
+    field: '$.episodes[].finalStateHash'
+    value: Uint8Array
+    index: number
+  }
+
   export interface ResultSummaryEpisodesFieldEvent {
     field: '$.summary.episodes'
     value: number
@@ -3328,7 +3419,7 @@ export namespace Result {
     return decodeMessage(buf, Result.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Result>): Generator<ResultNetuidFieldEvent | ResultBlockFieldEvent | ResultJobIdFieldEvent | ResultCompetitionIdFieldEvent | ResultMinerHotkeyFieldEvent | ResultEpisodesEnvIdFieldEvent | ResultEpisodesTaskIdFieldEvent | ResultEpisodesEpisodeIndexFieldEvent | ResultEpisodesSeedFieldEvent | ResultEpisodesSuccessFieldEvent | ResultEpisodesTotalRewardFieldEvent | ResultEpisodesStepsFieldEvent | ResultEpisodesDurationMsFieldEvent | ResultEpisodesErrorFieldEvent | ResultSummaryEpisodesFieldEvent | ResultSummarySuccessesFieldEvent | ResultSummarySuccessRateFieldEvent | ResultSummaryWilsonLowFieldEvent | ResultSummaryWilsonHighFieldEvent | ResultSummaryMeanRewardFieldEvent | ResultSummaryPerEnvEnvIdFieldEvent | ResultSummaryPerEnvEpisodesFieldEvent | ResultSummaryPerEnvSuccessesFieldEvent | ResultSummaryPerEnvSuccessRateFieldEvent | ResultSummaryPerEnvWilsonLowFieldEvent | ResultSummaryPerEnvWilsonHighFieldEvent | ResultSummaryPerEnvMeanRewardFieldEvent | ResultTrajectoryDigestFieldEvent | ResultArtifactUrisFieldEvent | ResultEvaluatorVersionFieldEvent | ResultSimulatorVersionFieldEvent | ResultStartedAtBlockFieldEvent | ResultFinishedAtBlockFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Result>): Generator<ResultNetuidFieldEvent | ResultBlockFieldEvent | ResultJobIdFieldEvent | ResultCompetitionIdFieldEvent | ResultMinerHotkeyFieldEvent | ResultEpisodesEnvIdFieldEvent | ResultEpisodesTaskIdFieldEvent | ResultEpisodesEpisodeIndexFieldEvent | ResultEpisodesSeedFieldEvent | ResultEpisodesSuccessFieldEvent | ResultEpisodesTotalRewardFieldEvent | ResultEpisodesStepsFieldEvent | ResultEpisodesDurationMsFieldEvent | ResultEpisodesErrorFieldEvent | ResultEpisodesFinalStateHashFieldEvent | ResultSummaryEpisodesFieldEvent | ResultSummarySuccessesFieldEvent | ResultSummarySuccessRateFieldEvent | ResultSummaryWilsonLowFieldEvent | ResultSummaryWilsonHighFieldEvent | ResultSummaryMeanRewardFieldEvent | ResultSummaryPerEnvEnvIdFieldEvent | ResultSummaryPerEnvEpisodesFieldEvent | ResultSummaryPerEnvSuccessesFieldEvent | ResultSummaryPerEnvSuccessRateFieldEvent | ResultSummaryPerEnvWilsonLowFieldEvent | ResultSummaryPerEnvWilsonHighFieldEvent | ResultSummaryPerEnvMeanRewardFieldEvent | ResultTrajectoryDigestFieldEvent | ResultArtifactUrisFieldEvent | ResultEvaluatorVersionFieldEvent | ResultSimulatorVersionFieldEvent | ResultStartedAtBlockFieldEvent | ResultFinishedAtBlockFieldEvent> {
     return streamMessage(buf, Result.codec(), opts)
   }
 }
@@ -3380,7 +3471,7 @@ export namespace WeightsAnnouncement {
 
         if ((obj.versionKey != null && obj.versionKey !== 0n)) {
           w.uint32(48)
-          w.uint64(obj.versionKey)
+          if (obj.versionKey < 9007199254740992n) w.uint64Number(Number(obj.versionKey)); else w.uint64(obj.versionKey)
         }
 
         if ((obj.strategy != null && obj.strategy !== '')) {

@@ -11,6 +11,26 @@ export { canonicalJson, INPUTS_DIGEST_DOMAIN } from './digest.js'
 export type { ScoringErrorCode, ScoringErrorMeta, ScoringIssue } from './errors.js'
 export { SCORING_ERROR_CODES, SCORING_ERROR_FIXES, ScoringError } from './errors.js'
 export { scoringInputSchema } from './input-schema.js'
+export type {
+  EpisodeComparison,
+  EpisodeEvidence,
+  ExcludedEpisode,
+  ExclusionReason,
+  MeshNeuron,
+  MeshScoringInit,
+  ReplicaComparison,
+  ReplicaResult,
+  ReplicaStatus,
+  ReplicaVariant,
+  ReproducedResult,
+} from './mesh/index.js'
+export {
+  applyReproductionRule,
+  compareReplicas,
+  competitionFromManifest,
+  latestReplicas,
+  scoringInputFromMesh,
+} from './mesh/index.js'
 export type { ParetoReport } from './pareto.js'
 export { epsilonDominates, paretoEpsilon, paretoFrontier } from './pareto.js'
 export type { RandomScenarioOptions, Scenario, ScenarioFile } from './scenario.js'

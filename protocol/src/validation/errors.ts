@@ -54,6 +54,8 @@ export const VALIDATION_ERROR_ACTIONS = {
   MESH_BINDING_NOT_PERMITTED: 'ignore',
   /** A message's signer is not the node key its peer record binds. */
   MESH_BINDING_MISMATCH: 'reject',
+  /** A job status or result from a validator neither assigned to the job nor taking it over in our view. */
+  MESH_NOT_ASSIGNED: 'ignore',
 } as const satisfies Record<string, ValidationAction>
 
 /** A validation error code (`MESH_…`). */
@@ -82,6 +84,7 @@ export const VALIDATION_ERROR_FIXES: Readonly<Record<ValidationErrorCode, string
   MESH_BINDING_EXPIRED: 'reissue the peer record before it expires',
   MESH_BINDING_NOT_PERMITTED: 'get a validator permit or the minimum stake',
   MESH_BINDING_MISMATCH: 'sign with the node key named in your current peer record',
+  MESH_NOT_ASSIGNED: 'evaluate only jobs rendezvous assigns you, or take-overs after the assignees went silent',
 }
 
 /** Every validation error code; the README's error table must list exactly these. */

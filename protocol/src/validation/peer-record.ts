@@ -2,6 +2,9 @@ import { equals } from 'uint8arrays/equals'
 import {
   MAX_MULTIADDR_BYTES,
   MAX_MULTIADDRS,
+  MAX_PEER_CAPACITY,
+  MAX_PEER_FAMILIES,
+  MAX_PEER_FAMILY_BYTES,
   MAX_PEER_ID_BYTES,
   MAX_PEER_RECORD_TTL_BLOCKS,
   SIGNATURE_BYTES,
@@ -17,14 +20,33 @@ import {
   checkBytesLength,
   checkFixedBytes,
   checkFreshness,
+  checkInt,
   checkNetuid,
   invalid,
 } from './fields.js'
 
+// Families are the env-id prefix before `/`; lower case only, so `MuJoCo` and `mujoco` cannot both exist.
+const FAMILY_RE = /^[a-z0-9._-]+$/
+
+function checkFamilies(families: readonly string[]): void {
+  if (families.length > MAX_PEER_FAMILIES) invalid('families', { actual: families.length, limit: MAX_PEER_FAMILIES })
+  const seen = new Set<string>()
+  for (const [i, f] of families.entries()) {
+    // The regex admits ASCII only, so string length is the byte length.
+    if (f.length === 0 || f.length > MAX_PEER_FAMILY_BYTES || !FAMILY_RE.test(f)) {
+      invalid(`families[${i}]`, { actual: f.length, limit: MAX_PEER_FAMILY_BYTES })
+    }
+    // A repeated family says nothing new; refusing it keeps one meaning per record.
+    if (seen.has(f)) invalid(`families[${i}]`)
+    seen.add(f)
+  }
+}
+
 /**
  * Content rules of a peer record: the envelope signer is the record's hotkey, the node key signed the
  * binding, the peer id is the node key's, bounds on addresses and validity window, freshness of
- * `issued_at_block`, and (on gossip, with a head block) not yet expired.
+ * `issued_at_block`, and (on gossip, with a head block) not yet expired. What it offers: `capacity` ≤
+ * {@link MAX_PEER_CAPACITY}, at most {@link MAX_PEER_FAMILIES} distinct `families` of 1…64 `[a-z0-9._-]`.
  */
 export function validatePeerRecord(r: PeerRecord, ctx: ContentContext): void {
   checkNetuid(r.netuid, ctx)
@@ -35,6 +57,10 @@ export function validatePeerRecord(r: PeerRecord, ctx: ContentContext): void {
   if (r.multiaddrs.length > MAX_MULTIADDRS)
     invalid('multiaddrs', { actual: r.multiaddrs.length, limit: MAX_MULTIADDRS })
   for (const [i, ma] of r.multiaddrs.entries()) checkBytesLength(`multiaddrs[${i}]`, ma, 1, MAX_MULTIADDR_BYTES)
+  // A body built in code before these fields existed lacks them; the encoder writes a missing field as its
+  // default (nothing on the wire), so validate it as that default too.
+  checkInt('capacity', r.capacity ?? 0, 0, MAX_PEER_CAPACITY)
+  checkFamilies(r.families ?? [])
   checkFreshness('peer-record', r.issuedAtBlock, ctx, 'issuedAtBlock')
   checkBlock('expiresAtBlock', r.expiresAtBlock)
   const ttl = r.expiresAtBlock - r.issuedAtBlock

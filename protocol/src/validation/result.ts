@@ -27,6 +27,8 @@ import {
 // nothing a cheater could use.
 const MEAN_TOLERANCE = 1e-9
 
+const EMPTY = new Uint8Array(0)
+
 function inconsistent(field: string): never {
   throw new ValidationError('MESH_RESULT_INCONSISTENT', { field })
 }
@@ -83,6 +85,12 @@ function checkEpisodes(episodes: readonly EpisodeRecord[]): Map<string, EpisodeR
     checkFinite(`episodes[${i}].totalReward`, e.totalReward)
     checkInt(`episodes[${i}].steps`, e.steps, 0, MAX_EPISODE_STEPS)
     if (e.error !== undefined) checkText(`episodes[${i}].error`, e.error, MAX_EPISODE_ERROR_BYTES)
+    // Empty is legitimate (an error before the first step, or a container-driven episode whose container
+    // sent no hash), and the record carries nothing that tells those cases apart, so only the length is
+    // checked here; replicas reporting different hashes show up in scoring/mesh `compareReplicas`. A record
+    // built in code without the field encodes as empty, so it is checked as empty.
+    const hash = e.finalStateHash ?? EMPTY
+    if (hash.length !== 0) checkFixedBytes(`episodes[${i}].finalStateHash`, hash)
     const list = byEnv.get(e.envId)
     if (list === undefined) byEnv.set(e.envId, [e])
     else list.push(e)
@@ -93,7 +101,8 @@ function checkEpisodes(episodes: readonly EpisodeRecord[]): Map<string, EpisodeR
 /**
  * Content rules of a result: bounded, well-formed episode records with unique episode indices; a
  * summary and per-environment summaries that match the records exactly (counts, success rates) or
- * within rounding (mean rewards), Wilson bounds around the rate; 32-byte digests; bounded artifact URIs;
+ * within rounding (mean rewards), Wilson bounds around the rate; 32-byte digests (an episode's
+ * `finalStateHash` may also be empty); bounded artifact URIs;
  * `started ≤ finished ≤ block`.
  */
 export function validateResult(r: Result, ctx: ContentContext): void {

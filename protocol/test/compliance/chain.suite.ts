@@ -20,6 +20,8 @@ export interface ChainTestAdmin {
   advanceBlocks(n: number): Promise<void>
   /** Override subnet (and, for `stakeThreshold`, global) hyperparameters. */
   setHyperparameters(patch: Partial<Hyperparameters>): Promise<void>
+  /** Make `hotkey` the subnet owner's hotkey (Subtensor `SubnetOwnerHotkey`), replacing any previous one. */
+  setSubnetOwner(hotkey: Hotkey): Promise<void>
 }
 
 /** What the runtime under test has; each defaults to `true` (the current Subtensor runtime). */
@@ -56,6 +58,8 @@ export interface ChainTestEnv {
   admin: ChainTestAdmin
   /** At least 4 funded, unregistered hotkeys; none of them the subnet owner (who skips stake checks). */
   hotkeys: Hotkey[]
+  /** Another client of the same chain, for `netuid` (which may not exist); the suite closes it. */
+  chainOn(netuid: number): Promise<Chain>
   features?: ChainTestFeatures
   teardown(): Promise<void>
 }
@@ -69,6 +73,8 @@ const BIG_STAKE = 1_000_000_000_000n
 // Commitments cost max(100, len) each against a per-epoch space of 3100 (reference/chain.md §2).
 const COMMIT_SPACE = 3100
 const MIN_COMMIT_COST = 100
+// A netuid no test runtime creates (both fixtures and the dev chain hold only a few low ones).
+const MISSING_NETUID = 999
 
 async function expectCode(promise: Promise<unknown>, code: ChainErrorCode): Promise<ChainError> {
   const err = await promise.then(
@@ -327,6 +333,44 @@ export function chainSuite(name: string, setup: () => Promise<ChainTestEnv>): vo
           [u1, 21845],
           [u2, 65535],
         ])
+      },
+      CASE_TIMEOUT_MS,
+    )
+
+    it(
+      'subnet owner: the hotkey set as owner, read fresh; it alone skips the stake gate',
+      async () => {
+        // A threshold no unstaked hotkey meets (some runtimes ship 0), so only the owner exemption passes it.
+        await env.admin.setHyperparameters({ stakeThreshold: 1_000_000n })
+        await env.admin.setSubnetOwner(hk[2]!)
+        expect(await chain.subnetOwner()).toBe(hk[2]!.ss58)
+        await env.admin.register(hk[2]!)
+        await env.admin.register(hk[3]!)
+        const owner = await chain.canSetWeights(hk[2]!.ss58)
+        expect(owner).toMatchObject({ stakeSufficient: true, validatorPermit: true })
+        expect((await chain.canSetWeights(hk[3]!.ss58)).stakeSufficient).toBe(false)
+        // Ownership moves: the next read names the new hotkey and the exemption moves with it. (The old owner
+        // is not checked: on Subtensor it has meanwhile earned the owner cut as stake.)
+        await env.admin.setSubnetOwner(hk[3]!)
+        expect(await chain.subnetOwner()).toBe(hk[3]!.ss58)
+        expect(await chain.canSetWeights(hk[3]!.ss58)).toMatchObject({ stakeSufficient: true, validatorPermit: true })
+        const ac = new AbortController()
+        ac.abort(new Error('stop'))
+        await expect(chain.subnetOwner({ signal: ac.signal })).rejects.toBe(ac.signal.reason)
+      },
+      CASE_TIMEOUT_MS,
+    )
+
+    it(
+      'subnet owner: undefined for a subnet that does not exist',
+      async () => {
+        const other = await env.chainOn(MISSING_NETUID)
+        try {
+          expect(other.netuid).toBe(MISSING_NETUID)
+          expect(await other.subnetOwner()).toBeUndefined()
+        } finally {
+          await other.close()
+        }
       },
       CASE_TIMEOUT_MS,
     )

@@ -6,8 +6,11 @@ import type { DevHyperparameters } from './types.js'
 export interface DevChainAdmin {
   /** Add `rao` to an account's free balance; returns the new balance. */
   fund(account: string, rao: bigint): Promise<bigint>
-  /** Create a subnet (no-op when it exists; then `owner`, if given, becomes its owner). */
-  createSubnet(netuid: number, owner?: string): Promise<void>
+  /**
+   * Create a subnet (no-op when it exists; then `ownerHotkey`, if given, becomes its owner). It is the owner's
+   * hotkey (Subtensor's `SubnetOwnerHotkey`), not a coldkey: `Chain.subnetOwner()` returns it.
+   */
+  createSubnet(netuid: number, ownerHotkey?: string): Promise<void>
   /** Register `hotkey` (coldkey defaults to the hotkey itself); returns its uid. */
   register(netuid: number, hotkey: string, coldkey?: string): Promise<number>
   /** Stake from the neuron's coldkey balance; returns the hotkey's stake. */

@@ -137,6 +137,10 @@ class DevChainClientImpl implements Chain {
     return this.rpc({ method: 'canSetWeights', netuid: this.netuid, hotkey }, opts)
   }
 
+  async subnetOwner(opts?: ChainCallOptions): Promise<string | undefined> {
+    return (await this.rpc<string | null>({ method: 'subnetOwner', netuid: this.netuid }, opts)) ?? undefined
+  }
+
   setCommitment(signer: Hotkey, data: Uint8Array, opts?: ChainCallOptions): Promise<TxReceipt> {
     const max = maxCommitmentBytes(this.capabilities.bigRawCommitments)
     if (data.length > max)

@@ -142,6 +142,9 @@ export class DevChainCore {
         return [...s.weights(body.netuid)]
       case 'canSetWeights':
         return s.canSetWeights(body.netuid, body.hotkey)
+      case 'subnetOwner':
+        // JSON has no undefined: null on the wire, mapped back by the client.
+        return s.subnetOwner(body.netuid) ?? null
     }
   }
 

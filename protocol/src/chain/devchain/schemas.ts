@@ -55,6 +55,7 @@ export const rpcBodySchema = z.discriminatedUnion('method', [
   z.strictObject({ method: z.literal('commitment'), netuid, hotkey: ss58 }),
   z.strictObject({ method: z.literal('weights'), netuid }),
   z.strictObject({ method: z.literal('canSetWeights'), netuid, hotkey: ss58 }),
+  z.strictObject({ method: z.literal('subnetOwner'), netuid }),
 ])
 
 const hyperPatch = z

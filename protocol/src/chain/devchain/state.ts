@@ -145,6 +145,12 @@ export class DevChainState {
     return balance
   }
 
+  /** The owner's hotkey; `undefined` for a subnet without one or that does not exist (as Subtensor reads). */
+  subnetOwner(netuid: number): string | undefined {
+    return this.snapshot.subnets[String(netuid)]?.owner
+  }
+
+  /** `owner` is a hotkey: the one the permit and stake rules exempt and `subnetOwner` returns. */
   createSubnet(netuid: number, owner?: string): void {
     if (this.snapshot.subnets[String(netuid)] !== undefined) {
       if (owner !== undefined) this.subnet(netuid).owner = owner

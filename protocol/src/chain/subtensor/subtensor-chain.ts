@@ -31,6 +31,7 @@ import { checkTransactionExtensions } from './extensions-check.js'
 import { readHyperparameters, toBig } from './hyperparameters.js'
 import { readMetagraph } from './metagraph.js'
 import { NonceQueue } from './nonce-queue.js'
+import { ownerHotkey } from './owner.js'
 import { profileRuntime, type RuntimeProfile } from './runtime-check.js'
 import { submitExtrinsic } from './submit.js'
 import { precheckWeights, type WeightsMode } from './weights-precheck.js'
@@ -278,6 +279,10 @@ class SubtensorChainImpl implements Chain {
       blocksUntilAllowed: registered ? blocksUntilWeightsAllowed(s.lastUpdate, s.block, s.weightsRateLimit) : 0,
       commitRevealEnabled: s.commitRevealEnabled,
     }
+  }
+
+  subnetOwner(opts?: ChainCallOptions): Promise<string | undefined> {
+    return this.#read('subnetOwner', () => ownerHotkey(this.api, this.netuid), opts)
   }
 
   #require(present: boolean, call: string): void {

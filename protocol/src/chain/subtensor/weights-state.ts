@@ -1,24 +1,11 @@
 import type { ApiPromise } from '@polkadot/api'
-import type { Option } from '@polkadot/types'
-import type { Codec } from '@polkadot/types/types'
 import { blake2AsHex } from '@polkadot/util-crypto'
 import type { WeightsCommitInput } from '../chain.js'
 import type { SetWeightsState } from '../rules/index.js'
 import { readHyperparameters } from './hyperparameters.js'
 import { readMetagraph } from './metagraph.js'
+import { ownerHotkey } from './owner.js'
 import type { RuntimeProfile } from './runtime-check.js'
-
-type QueryFn = (...args: unknown[]) => Promise<Codec>
-
-/** The subnet owner's hotkey (`SubnetOwnerHotkey`), where the runtime records one. */
-export async function ownerHotkey(api: ApiPromise, netuid: number): Promise<string | undefined> {
-  const item = (api.query.subtensorModule as unknown as Record<string, QueryFn | undefined>).subnetOwnerHotkey
-  if (item === undefined) return undefined
-  const value = await item(netuid)
-  const opt = value as Option<Codec>
-  if (typeof opt.isSome === 'boolean') return opt.isSome ? opt.unwrap().toString() : undefined
-  return value.toString()
-}
 
 /** Everything the weight rules read for `hotkey`, at the block the next extrinsic executes in. */
 export async function readWeightsState(

@@ -13,11 +13,13 @@ chainSuite('dev chain', async () => {
   return {
     chain,
     hotkeys,
+    chainOn: async (netuid) => dev.client(netuid),
     admin: {
       register: async (h) => void (await dev.admin.register(NETUID, h.ss58)),
       addStake: async (h, rao) => void (await dev.admin.addStake(NETUID, h.ss58, rao)),
       advanceBlocks: async (n) => void (await dev.admin.advance(n)),
       setHyperparameters: async (patch) => void (await dev.admin.setHyperparameters(NETUID, patch)),
+      setSubnetOwner: (h) => dev.admin.createSubnet(NETUID, h.ss58),
     },
     teardown: async () => {
       await chain.close()

@@ -30,6 +30,8 @@ function peerRecordArb(keys: Keys) {
       multiaddrs: fc.array(fc.uint8Array({ minLength: 1, maxLength: 64 }), { maxLength: 4 }),
       issuedAtBlock: blockArb('peer-record'),
       extra: fc.integer({ min: 1, max: 1000 }),
+      capacity: fc.nat({ max: 256 }),
+      families: fc.uniqueArray(fc.stringMatching(/^[a-z0-9._-]{1,16}$/), { maxLength: 4 }),
     })
     .filter((r) => HEAD - r.issuedAtBlock + r.extra <= MAX_PEER_RECORD_TTL_BLOCKS)
     .map((r) =>
@@ -40,6 +42,8 @@ function peerRecordArb(keys: Keys) {
         multiaddrs: r.multiaddrs,
         issuedAtBlock: r.issuedAtBlock,
         ttlBlocks: HEAD - r.issuedAtBlock + r.extra,
+        capacity: r.capacity,
+        families: r.families,
       }),
     )
 }
@@ -123,8 +127,9 @@ const episodeArb = fc.record(
     steps: fc.nat({ max: 1_000_000 }),
     durationMs: fc.nat({ max: 0xffffffff }),
     error: textArb(40),
+    finalStateHash: fc.oneof(fc.constant(new Uint8Array(0)), bytes32),
   },
-  { requiredKeys: ['envId', 'taskId', 'seed', 'success', 'totalReward', 'steps', 'durationMs'] },
+  { requiredKeys: ['envId', 'taskId', 'seed', 'success', 'totalReward', 'steps', 'durationMs', 'finalStateHash'] },
 )
 
 const resultArb = fc

@@ -101,6 +101,7 @@ export function sampleEpisodes(count: number): EpisodeRecord[] {
     totalReward: i * 0.25 - 1,
     steps: 100 + i,
     durationMs: 1500 + i,
+    finalStateHash: filled(0x40 + i),
     ...(i === 4 ? { error: 'policy timeout' } : {}),
   }))
 }

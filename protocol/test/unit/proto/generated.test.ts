@@ -50,6 +50,7 @@ describe('generated protobuf code', () => {
       totalReward: 1,
       steps: 1,
       durationMs: 1,
+      finalStateHash: new Uint8Array(0),
     }
     const r = Result.decode(Result.encode({ episodes: [episode] }))
     expect(r.episodes[0]?.seed).toBe(2n ** 64n - 1n)

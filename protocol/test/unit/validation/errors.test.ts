@@ -35,6 +35,7 @@ describe('ValidationError', () => {
       'MESH_BINDING_EXPIRED',
       'MESH_BINDING_NOT_PERMITTED',
       'MESH_JOB_NOT_DERIVED',
+      'MESH_NOT_ASSIGNED',
       'MESH_STALE',
       'MESH_UNKNOWN_VERSION',
     ])

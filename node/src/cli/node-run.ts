@@ -1,0 +1,119 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  createLogger,
+  createNodeKey,
+  exists,
+  expandHome,
+  type Logger,
+  loadNodeKey,
+  resolveHotkey,
+  saveNodeKey,
+} from '#protocol'
+import { createValidatorNode } from '../node/create.js'
+import { createEvaluation } from '../node/evaluation.js'
+import type { ValidatorNode } from '../node/types.js'
+import type { NodeConfig } from '../options.js'
+import { DEFAULT_CHAIN_URLS } from '../options.js'
+import { createStore } from '../store/index.js'
+import { openChain } from './chain.js'
+
+/** Written to `<dataDir>/node.json` once the node listens: how scripts and the devnet find it. */
+export interface NodeRuntimeInfo {
+  pid: number
+  hotkey: string
+  peerId: string
+  multiaddrs: string[]
+  health: string | null
+  light: boolean
+  peerRecord: string
+}
+
+/** Read a file of hex envelopes (peer records, manifests), one per line; `#` comments and blank lines are skipped. */
+export function readEnvelopeFile(path: string): Uint8Array[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => new Uint8Array(Buffer.from(l, 'hex')))
+}
+
+/**
+ * Start a validator node from its configuration: data dir, store, keys, chain, evaluation, mesh. Returns
+ * the running node; the caller stops it (the CLI on SIGINT/SIGTERM).
+ */
+export async function runNode(config: NodeConfig, opts: { logger?: Logger } = {}): Promise<ValidatorNode> {
+  const log = opts.logger ?? createLogger({ level: config.log.level })
+  const dataDir = expandHome(config.dataDir)
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const keyPath = config.keys.nodeKey === undefined ? join(dataDir, 'node.key') : expandHome(config.keys.nodeKey)
+  let nodeKey: Awaited<ReturnType<typeof loadNodeKey>>
+  if (await exists(keyPath)) nodeKey = await loadNodeKey(keyPath)
+  else {
+    nodeKey = await createNodeKey()
+    await saveNodeKey(keyPath, nodeKey)
+    log.info('created node key', { path: keyPath, peerId: nodeKey.peerId.toString() })
+  }
+  const { hotkey } = await resolveHotkey({
+    wallet: config.wallet.name,
+    hotkey: config.wallet.hotkey,
+    path: config.wallet.path,
+  })
+  const chain = await openChain({
+    kind: config.chain.kind,
+    url: config.chain.url ?? DEFAULT_CHAIN_URLS[config.chain.kind],
+    netuid: config.netuid,
+  })
+  const store = createStore({ path: join(dataDir, 'node.sqlite'), synchronous: config.store.synchronous, logger: log })
+  const evaluation = config.light
+    ? undefined
+    : createEvaluation({ config: config.evaluator, dataDir, logger: log, lanes: 1 })
+  const node = createValidatorNode({
+    chain,
+    hotkey,
+    nodeKey,
+    store,
+    ...(evaluation === undefined ? {} : { evaluation }),
+    canaries: config.canaries,
+    capacity: config.capacity,
+    families: config.families,
+    mesh: {
+      listen: config.mesh.listen,
+      bootstrap: config.mesh.bootstrap,
+      observers: config.mesh.observers,
+      peerRecords: config.mesh.peerRecords === undefined ? [] : readEnvelopeFile(expandHome(config.mesh.peerRecords)),
+    },
+    manifests: config.mesh.manifests === undefined ? [] : readEnvelopeFile(expandHome(config.mesh.manifests)),
+    replicas: config.jobs.replicas,
+    silenceBlocks: config.jobs.silenceBlocks,
+    weights: config.weights,
+    health: config.health.enabled ? { host: config.health.host, port: config.health.port } : false,
+    logger: log,
+  })
+  try {
+    await node.start()
+  } catch (err) {
+    await node.stop().catch(() => {})
+    store.close()
+    await chain.close()
+    throw err
+  }
+  const info: NodeRuntimeInfo = {
+    pid: process.pid,
+    hotkey: hotkey.ss58,
+    peerId: node.peerId,
+    multiaddrs: node.multiaddrs(),
+    health: node.healthUrl() ?? null,
+    light: config.light,
+    peerRecord: Buffer.from(node.peerRecord()).toString('hex'),
+  }
+  writeFileSync(join(dataDir, 'node.json'), `${JSON.stringify(info, null, 2)}\n`)
+  const stop = node.stop.bind(node)
+  return Object.assign(node, {
+    async stop() {
+      await stop()
+      store.close()
+      await chain.close()
+    },
+  })
+}

@@ -1,0 +1,252 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { Command, InvalidArgumentError } from 'commander'
+import { startDevHub } from '#evaluator'
+import { createDevChain, loadNodeKey, saveNodeKey, typedAction, writeHotkeyFile } from '#protocol'
+import { freePort, prepareValidator } from './identity.js'
+import { bootstrapSubnet } from './subnet.js'
+
+/** What a devnet keeps in `<dataDir>/devnet.json` so a second run resumes it. */
+interface DevnetState {
+  netuid: number
+  ports: { chain: number; hub: number; validators: number[]; health: number[] }
+  keys: { owner: string; validators: string[]; miners: string[] }
+  manifest: string
+}
+
+export interface DevnetOptions {
+  dataDir: string
+  validators: number
+  miners: string[]
+  fresh: boolean
+  blockMs: number
+  cycleBlocks: number
+  weightsInterval: number
+  /** Stop (exit 0) once every validator has set weights on chain: the CI-friendly one-cycle run. */
+  exitAfterWeights: boolean
+  /** Give up after this many seconds (0 = run until Ctrl-C). */
+  timeout: number
+}
+
+function int(min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v)
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`an integer ${min}…${max}`)
+    return n
+  }
+}
+
+function toml(obj: Record<string, unknown>, prefix = ''): string {
+  const scalars: string[] = []
+  const tables: string[] = []
+  for (const [k, v] of Object.entries(obj)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      tables.push(`\n[${prefix}${k}]\n${toml(v as Record<string, unknown>, `${prefix}${k}.`)}`)
+    } else scalars.push(`${k} = ${JSON.stringify(v)}`)
+  }
+  return `${scalars.join('\n')}${tables.join('')}\n`
+}
+
+/** The command that starts a node process: the same Node, flags and entry point as this process. */
+function nodeProcessArgs(configFile: string): { cmd: string; args: string[] } {
+  return {
+    cmd: process.execPath,
+    args: [...process.execArgv, resolve(process.argv[1] as string), 'node', 'run', '--config', configFile],
+  }
+}
+
+/**
+ * `kinitro devnet`: a dev chain, the sample miners' artifacts on a local hub, a subnet with an owner and
+ * a competition, and N validator nodes as separate processes; prints where everything runs and the
+ * first cycle's progress until weights are on chain.
+ */
+export async function runDevnet(o: DevnetOptions, out: (line: string) => void): Promise<number> {
+  const dataDir = resolve(o.dataDir)
+  if (o.fresh) rmSync(dataDir, { recursive: true, force: true })
+  mkdirSync(join(dataDir, 'logs'), { recursive: true })
+  const statePath = join(dataDir, 'devnet.json')
+  const prior: DevnetState | undefined = existsSync(statePath)
+    ? (JSON.parse(readFileSync(statePath, 'utf8')) as DevnetState)
+    : undefined
+  if (prior !== undefined && prior.ports.validators.length !== o.validators) {
+    throw new InvalidArgumentError(
+      `the devnet in ${dataDir} has ${prior.ports.validators.length} validators; pass --fresh to start over with ${o.validators}`,
+    )
+  }
+  const netuid = prior?.netuid ?? 1
+  const ports = prior?.ports ?? {
+    chain: await freePort(),
+    hub: await freePort(),
+    validators: await Promise.all(Array.from({ length: o.validators }, () => freePort())),
+    health: await Promise.all(Array.from({ length: o.validators }, () => freePort())),
+  }
+  const dev = await createDevChain({ path: join(dataDir, 'chain.sqlite'), blockTimeMs: o.blockMs, port: ports.chain })
+  const hub = await startDevHub({ port: ports.hub })
+  const children: ChildProcess[] = []
+  const stopAll = async (): Promise<void> => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM')
+    await Promise.all(
+      children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve())),
+    )
+    await hub.stop()
+    await dev.close()
+  }
+  try {
+    const chain = dev.client(netuid)
+    const subnet = await bootstrapSubnet({
+      admin: dev.admin,
+      chain,
+      netuid,
+      validators: o.validators,
+      miners: o.miners,
+      hub,
+      cycleLengthBlocks: o.cycleBlocks,
+      ...(prior === undefined
+        ? {}
+        : { keys: prior.keys, manifest: new Uint8Array(Buffer.from(prior.manifest, 'hex')) }),
+    })
+    const state: DevnetState = {
+      netuid,
+      ports,
+      keys: {
+        owner: subnet.owner.mnemonic,
+        validators: subnet.validators.map((v) => v.mnemonic),
+        miners: subnet.miners.map((m) => m.mnemonic),
+      },
+      manifest: Buffer.from(subnet.manifest).toString('hex'),
+    }
+    writeFileSync(statePath, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
+    const head = (await chain.head()).number
+    const wallets = join(dataDir, 'wallets')
+    const prepared = []
+    for (const [i, v] of subnet.validators.entries()) {
+      const dir = join(dataDir, `validator-${i}`)
+      mkdirSync(dir, { recursive: true, mode: 0o700 })
+      const keyFile = join(dir, 'node.key')
+      const nodeKey = existsSync(keyFile) ? await loadNodeKey(keyFile) : undefined
+      const p = await prepareValidator({
+        netuid,
+        hotkey: v.hotkey,
+        head,
+        port: ports.validators[i] as number,
+        ...(nodeKey === undefined ? {} : { nodeKey }),
+      })
+      if (nodeKey === undefined) await saveNodeKey(keyFile, p.nodeKey)
+      await writeHotkeyFile({
+        wallet: `validator-${i}`,
+        hotkey: 'default',
+        path: wallets,
+        secret: { mnemonic: v.mnemonic },
+        force: true,
+      })
+      prepared.push(p)
+    }
+    writeFileSync(
+      join(dataDir, 'peers.hex'),
+      `${prepared.map((p) => Buffer.from(p.record).toString('hex')).join('\n')}\n`,
+    )
+    writeFileSync(join(dataDir, 'competitions.hex'), `${Buffer.from(subnet.manifest).toString('hex')}\n`)
+    for (const [i] of subnet.validators.entries()) {
+      const dir = join(dataDir, `validator-${i}`)
+      const config = {
+        netuid,
+        dataDir: dir,
+        chain: { kind: 'dev', url: dev.url },
+        wallet: { name: `validator-${i}`, hotkey: 'default', path: wallets },
+        mesh: {
+          listen: [(prepared[i] as { listen: string }).listen],
+          peerRecords: join(dataDir, 'peers.hex'),
+          manifests: join(dataDir, 'competitions.hex'),
+        },
+        weights: { intervalBlocks: o.weightsInterval },
+        health: { port: ports.health[i] },
+        evaluator: { fetch: { hubUrl: hub.url, allowInsecureHttp: true } },
+      }
+      const file = join(dir, 'config.toml')
+      writeFileSync(file, toml(config))
+      const { cmd, args } = nodeProcessArgs(file)
+      const log = createWriteStream(join(dataDir, 'logs', `validator-${i}.log`), { flags: 'a' })
+      const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } })
+      child.stdout?.pipe(log)
+      child.stderr?.pipe(log)
+      children.push(child)
+    }
+    out(`dev chain      ${dev.url}  (netuid ${netuid}, ${o.blockMs} ms blocks)`)
+    out(`artifact hub   ${hub.url}`)
+    for (const [i, v] of subnet.validators.entries()) {
+      out(
+        `validator-${i}    ${v.hotkey.ss58}  mesh ${(prepared[i] as { listen: string }).listen}  health http://127.0.0.1:${ports.health[i]}/health`,
+      )
+    }
+    for (const m of subnet.miners) out(`miner ${m.policy.padEnd(8)} ${m.hotkey.ss58}  ${m.commitment}`)
+    out(`data dir       ${dataDir}  (logs in logs/)`)
+    return await watch(o, chain, subnet.validators.length, children, out)
+  } finally {
+    await stopAll()
+  }
+}
+
+/** Print progress until weights from every validator are on chain (or forever, until Ctrl-C). */
+async function watch(
+  o: DevnetOptions,
+  chain: ReturnType<Awaited<ReturnType<typeof createDevChain>>['client']>,
+  validators: number,
+  children: ChildProcess[],
+  out: (line: string) => void,
+): Promise<number> {
+  const ac = new AbortController()
+  const onSignal = () => ac.abort()
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  const started = Date.now()
+  let reported = -1
+  try {
+    while (!ac.signal.aborted) {
+      const dead = children.findIndex((c) => c.exitCode !== null)
+      if (dead >= 0) {
+        out(`validator-${dead} exited (code ${children[dead]?.exitCode}); see logs/validator-${dead}.log`)
+        return 1
+      }
+      const rows = await chain.weights().catch(() => new Map())
+      if (rows.size !== reported) {
+        reported = rows.size
+        const head = (await chain.head()).number
+        out(`block ${head}: weights on chain from ${rows.size}/${validators} validators`)
+        for (const [uid, row] of rows)
+          out(`  uid ${uid} → ${row.map(([u, w]: [number, number]) => `${u}:${w}`).join(' ')}`)
+      }
+      if (o.exitAfterWeights && rows.size >= validators) return 0
+      if (o.timeout > 0 && Date.now() - started > o.timeout * 1000) {
+        out(`timed out after ${o.timeout} s`)
+        return 1
+      }
+      await new Promise((r) => setTimeout(r, 1000))
+    }
+    return 0
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+/** `kinitro devnet`. */
+export function devnetCommand(init: { stdout?: (line: string) => void } = {}): Command {
+  const out = init.stdout ?? ((line: string) => process.stdout.write(`${line}\n`))
+  return new Command('devnet')
+    .description('run the whole system locally: dev chain, subnet, sample miners and validator nodes as processes')
+    .option('--data-dir <dir>', 'where the devnet keeps its state (a second run resumes it)', '.kinitro-devnet')
+    .option('--validators <n>', 'validator node processes (1-8)', int(1, 8), 3)
+    .option('--miners <list>', 'sample policies to commit, comma-separated', (v) => v.split(','), ['expert', 'random'])
+    .option('--fresh', 'delete the data dir first', false)
+    .option('--block-ms <ms>', 'dev chain block time', int(100, 60_000), 1000)
+    .option('--cycle-blocks <n>', 'blocks per evaluation cycle', int(5, 100_000), 30)
+    .option('--weights-interval <n>', 'blocks between weight updates', int(1, 100_000), 10)
+    .option('--exit-after-weights', 'stop once every validator has set weights (exit 0)', false)
+    .option('--timeout <s>', 'give up after this many seconds (0: never)', int(0, 86_400), 0)
+    .action(
+      typedAction(async (opts: DevnetOptions) => {
+        process.exitCode = await runDevnet(opts, out)
+      }),
+    )
+}
