@@ -18,6 +18,9 @@ import { DEFAULT_CHAIN_URLS } from '../options.js'
 import { createStore } from '../store/index.js'
 import { openChain } from './chain.js'
 
+/** Set by a supervisor (the devnet) that keeps our stdin open: when it closes, the supervisor is gone. */
+export const EXIT_WITH_PARENT_ENV = 'KINITRO_EXIT_WITH_PARENT'
+
 /** Written to `<dataDir>/node.json` once the node listens: how scripts and the devnet find it. */
 export interface NodeRuntimeInfo {
   pid: number

@@ -1,7 +1,7 @@
 import { Command } from 'commander'
 import { addConfigOptions, describeConfig, loadConfig, typedAction } from '#protocol'
 import { nodeConfigSchema } from '../options.js'
-import { runNode } from './node-run.js'
+import { EXIT_WITH_PARENT_ENV, runNode } from './node-run.js'
 
 /** Collect `--config` and setting flags from a command into loader sources. */
 function sourcesFrom(cmd: Command): { file?: string; flags: Record<string, unknown> } {
@@ -59,6 +59,10 @@ export function nodeCommand(): Command {
         }
         process.on('SIGINT', () => onSignal('SIGINT'))
         process.on('SIGTERM', () => onSignal('SIGTERM'))
+        if (process.env[EXIT_WITH_PARENT_ENV] === '1') {
+          process.stdin.on('close', () => onSignal('supervisor gone'))
+          process.stdin.resume()
+        }
       })
     }),
   )

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
 import { startDevHub } from '#evaluator'
 import { createDevChain, loadNodeKey, saveNodeKey, typedAction, writeHotkeyFile } from '#protocol'
+import { EXIT_WITH_PARENT_ENV } from '../cli/node-run.js'
 import { freePort, prepareValidator } from './identity.js'
 import { bootstrapSubnet } from './subnet.js'
 
@@ -167,7 +168,12 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
       writeFileSync(file, toml(config))
       const { cmd, args } = nodeProcessArgs(file)
       const log = createWriteStream(join(dataDir, 'logs', `validator-${i}.log`), { flags: 'a' })
-      const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } })
+      // stdin is a pipe the node watches: if this process dies without cleaning up (SIGKILL), the pipe
+      // closes and the node stops itself instead of lingering.
+      const child = spawn(cmd, args, {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, [EXIT_WITH_PARENT_ENV]: '1' },
+      })
       child.stdout?.pipe(log)
       child.stderr?.pipe(log)
       children.push(child)
@@ -179,19 +185,43 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
         `validator-${i}    ${v.hotkey.ss58}  mesh ${(prepared[i] as { listen: string }).listen}  health http://127.0.0.1:${ports.health[i]}/health`,
       )
     }
-    for (const m of subnet.miners) out(`miner ${m.policy.padEnd(8)} ${m.hotkey.ss58}  ${m.commitment}`)
+    const uids = new Map((await chain.metagraph()).neurons.map((n) => [n.hotkey, n.uid]))
+    for (const m of subnet.miners) {
+      out(`miner ${m.policy.padEnd(8)} uid ${uids.get(m.hotkey.ss58)}  ${m.hotkey.ss58}  ${m.commitment}`)
+    }
     out(`data dir       ${dataDir}  (logs in logs/)`)
-    return await watch(o, chain, subnet.validators.length, children, out)
+    return await watch(o, chain, ports.health, subnet.miners.length, children, out)
   } finally {
     await stopAll()
   }
 }
 
-/** Print progress until weights from every validator are on chain (or forever, until Ctrl-C). */
+interface NodeProgress {
+  jobsDone: number
+  lastSetBlock: number | null
+}
+
+async function progressOf(healthPort: number): Promise<NodeProgress | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${healthPort}/status`, { signal: AbortSignal.timeout(2000) })
+    if (!res.ok) return undefined
+    const s = (await res.json()) as { queue?: { done?: number }; weights?: { lastSetBlock?: number | null } | null }
+    return { jobsDone: s.queue?.done ?? 0, lastSetBlock: s.weights?.lastSetBlock ?? null }
+  } catch {
+    return undefined // still starting, or busy: the next poll asks again
+  }
+}
+
+/**
+ * Print progress (jobs evaluated per node, weights on chain) until the first cycle is complete: every
+ * node evaluated its jobs for every miner and then set weights. Weights set earlier may come from a
+ * partial view (the node says so in its log); the cycle is complete only after the evaluations.
+ */
 async function watch(
   o: DevnetOptions,
   chain: ReturnType<Awaited<ReturnType<typeof createDevChain>>['client']>,
-  validators: number,
+  healthPorts: readonly number[],
+  miners: number,
   children: ChildProcess[],
   out: (line: string) => void,
 ): Promise<number> {
@@ -200,7 +230,9 @@ async function watch(
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   const started = Date.now()
-  let reported = -1
+  let last = ''
+  let evaluatedAt: number | undefined
+  let announced = false
   try {
     while (!ac.signal.aborted) {
       const dead = children.findIndex((c) => c.exitCode !== null)
@@ -208,15 +240,29 @@ async function watch(
         out(`validator-${dead} exited (code ${children[dead]?.exitCode}); see logs/validator-${dead}.log`)
         return 1
       }
-      const rows = await chain.weights().catch(() => new Map())
-      if (rows.size !== reported) {
-        reported = rows.size
-        const head = (await chain.head()).number
-        out(`block ${head}: weights on chain from ${rows.size}/${validators} validators`)
-        for (const [uid, row] of rows)
-          out(`  uid ${uid} → ${row.map(([u, w]: [number, number]) => `${u}:${w}`).join(' ')}`)
+      const head = (await chain.head()).number
+      const progress = await Promise.all(healthPorts.map(progressOf))
+      const rows = await chain.weights().catch(() => new Map<number, Array<[number, number]>>())
+      const line = `jobs done ${progress.map((p) => p?.jobsDone ?? '-').join('/')}, weights on chain from ${rows.size}/${healthPorts.length} validators`
+      if (line !== last) {
+        last = line
+        out(`block ${head}: ${line}`)
       }
-      if (o.exitAfterWeights && rows.size >= validators) return 0
+      // Each miner's job has min(3, N) replicas (the default `jobs.replicas`).
+      const done = progress.reduce((sum, p) => sum + (p?.jobsDone ?? 0), 0)
+      if (evaluatedAt === undefined && done >= miners * Math.min(3, healthPorts.length)) {
+        evaluatedAt = head
+        out(`block ${head}: every node evaluated every miner; waiting for the weights that follow`)
+      }
+      const complete =
+        evaluatedAt !== undefined &&
+        progress.every((p) => p?.lastSetBlock != null && p.lastSetBlock > (evaluatedAt as number))
+      if (complete && !announced) {
+        announced = true
+        out(`block ${head}: first cycle complete; weights on chain:`)
+        for (const [uid, row] of rows) out(`  uid ${uid} → ${row.map(([u, w]) => `${u}:${w}`).join(' ')}`)
+        if (o.exitAfterWeights) return 0
+      }
       if (o.timeout > 0 && Date.now() - started > o.timeout * 1000) {
         out(`timed out after ${o.timeout} s`)
         return 1
@@ -242,7 +288,11 @@ export function devnetCommand(init: { stdout?: (line: string) => void } = {}): C
     .option('--block-ms <ms>', 'dev chain block time', int(100, 60_000), 1000)
     .option('--cycle-blocks <n>', 'blocks per evaluation cycle', int(5, 100_000), 30)
     .option('--weights-interval <n>', 'blocks between weight updates', int(1, 100_000), 10)
-    .option('--exit-after-weights', 'stop once every validator has set weights (exit 0)', false)
+    .option(
+      '--exit-after-weights',
+      'stop once the first cycle is evaluated and every validator has set weights (exit 0)',
+      false,
+    )
     .option('--timeout <s>', 'give up after this many seconds (0: never)', int(0, 86_400), 0)
     .action(
       typedAction(async (opts: DevnetOptions) => {

@@ -317,6 +317,7 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
       light,
       head: view.head().number,
       peers: host?.isStarted() ? host.connectedPeers().length : 0,
+      peerIds: host?.isStarted() ? host.connectedPeers() : [],
       manifests: manifests.all().length,
       jobsKnown: book.size(),
       queue: store.queue.stats(),

@@ -64,6 +64,8 @@ export interface ValidatorNodeStatus {
   light: boolean
   head: number
   peers: number
+  /** Connected peer ids (validators and observers). */
+  peerIds: string[]
   manifests: number
   jobsKnown: number
   queue: Record<string, number>

@@ -15,6 +15,9 @@ import type { ManifestRegistry } from './manifests.js'
 import type { OwnMessages } from './own.js'
 import { buildResult } from './results.js'
 
+/** Blocks between RUNNING statuses while a job runs (well under the take-over silence). */
+export const HEARTBEAT_BLOCKS = 5
+
 /** Inputs of {@link createWorker}. */
 export interface WorkerInit {
   name: string
@@ -85,14 +88,27 @@ export function createWorker(init: WorkerInit): Worker {
     const total = manifest.tasks.length * manifest.episodesPerTask
     status(announcement.jobId, JobState.RUNNING, 0, total)
     let lastStatusBlock = started
-    const beat = setInterval(() => store.queue.heartbeat(job.id, init.name, { leaseMs }), Math.max(1000, leaseMs / 3))
+    let done = 0
+    const beat = setInterval(
+      () => {
+        store.queue.heartbeat(job.id, init.name, { leaseMs })
+        // Liveness for take-over even inside a long episode: a RUNNING status every few blocks.
+        const head = init.head()
+        if (head - lastStatusBlock >= HEARTBEAT_BLOCKS) {
+          lastStatusBlock = head
+          status(announcement.jobId, JobState.RUNNING, done, total)
+        }
+      },
+      Math.min(1000, leaseMs / 3),
+    )
     try {
       const evaluated = await init.evaluation.evaluate(
         { announcement, manifest },
         {
           signal: ac.signal,
           // Liveness for take-over: at most one progress status per block.
-          onProgress: (done) => {
+          onProgress: (n) => {
+            done = n
             const head = init.head()
             if (head > lastStatusBlock && done < total) {
               lastStatusBlock = head
