@@ -8,6 +8,9 @@ import { EXIT_WITH_PARENT_ENV } from '../cli/node-run.js'
 import { freePort, prepareValidator } from './identity.js'
 import { bootstrapSubnet } from './subnet.js'
 
+/** How long node processes get to stop after SIGTERM before the devnet kills them. */
+const STOP_GRACE_MS = 20_000
+
 /** What a devnet keeps in `<dataDir>/devnet.json` so a second run resumes it. */
 interface DevnetState {
   netuid: number
@@ -87,9 +90,17 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
   const children: ChildProcess[] = []
   const stopAll = async (): Promise<void> => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM')
+    // A node's graceful stop waits for the job it is running to be released; past the grace period the
+    // devnet kills it (its SQLite state is crash-safe, so nothing committed is lost).
+    const grace = setTimeout(() => {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+    }, STOP_GRACE_MS)
     await Promise.all(
-      children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve())),
+      children.map((c) =>
+        c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve(),
+      ),
     )
+    clearTimeout(grace)
     await hub.stop()
     await dev.close()
   }
