@@ -103,6 +103,7 @@ export {
   createStepRecorder,
   EpisodeError,
   evaluateJob,
+  failedTrace,
   isScored,
   jobEpisodes,
   replayEpisode,

@@ -9,6 +9,7 @@ import {
   type EpisodeOutcome,
   type EvaluatorConfig,
   evaluateJob,
+  failedTrace,
   type JobTask,
   jobEpisodes,
   type PolicyLimits,
@@ -90,24 +91,8 @@ export function failedJob(job: EvaluationJob, error: FailureCode, detail: string
     tasks: tasksOf(job.manifest),
     episodesPerTask: job.manifest.episodesPerTask,
   })
-  const episodes = plan.map(({ index, task }) => ({
-    envId: task.envId,
-    taskId: task.taskId,
-    episodeIndex: index,
-    seed: task.seed,
-    success: false,
-    successAtEnd: false,
-    totalReward: 0,
-    steps: 0,
-    durationMs: 0,
-    latencyP50Ms: 0,
-    latencyP99Ms: 0,
-    latencyMaxMs: 0,
-    error,
-    errorDetail: detail.slice(0, 500),
-    finalStateHash: '',
-    simulator: { name: 'unknown', version: '' },
-  }))
+  // The evaluator's own shape for an episode that never ran a step.
+  const episodes = plan.map(({ index, task }) => failedTrace(task, index, error, detail.slice(0, 500)).outcome)
   return { episodes, isolation: 'none' }
 }
 
