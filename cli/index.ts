@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { envCommand } from '#evaluator'
+import { auditCommand, indexerCommand } from '#indexer'
 import { chainCommand, devnetCommand, keysCommand, nodeCommand } from '#node'
 import { scoreCommand } from '#protocol'
 
@@ -21,7 +22,6 @@ function packageVersion(): string {
 // Groups that later work fills; listed now so `kinitro --help` shows the whole shape of the tool.
 const PLANNED_GROUPS: Array<[name: string, description: string]> = [
   ['node', 'run a validator node on the mesh'],
-  ['indexer', 'run the backend indexer (REST, realtime feeds, dashboard)'],
   ['miner', 'scaffold, evaluate, package, upload and commit a policy'],
   ['devnet', 'run the whole system locally on embedded defaults'],
 ]
@@ -38,6 +38,8 @@ export function createProgram(): Command {
   program.addCommand(chainCommand())
   program.addCommand(envCommand())
   program.addCommand(devnetCommand())
+  program.addCommand(indexerCommand())
+  program.addCommand(auditCommand())
   for (const [name, description] of PLANNED_GROUPS) {
     if (!program.commands.some((c) => c.name() === name)) program.command(name).description(description)
   }

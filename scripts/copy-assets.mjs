@@ -16,5 +16,7 @@ function copyAssets(dir, all) {
 }
 
 copyAssets('evaluator/src', false)
+// The indexer's dashboard is plain HTML/CSS/JS served from beside its plugin: copied whole.
+copyAssets('backend-indexer/src/dashboard/assets', true)
 // Sample policies and templates are artifacts in their own right: copied whole.
 if (existsSync('evaluator/policies')) copyAssets('evaluator/policies', true)

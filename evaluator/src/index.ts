@@ -81,6 +81,8 @@ export type {
   StepResult,
   TaskConfig,
 } from './env/types.js'
+export type { EpisodeFrame, ReplayFramesOptions, ReplayFramesResult } from './episode/frames.js'
+export { replayFrames } from './episode/frames.js'
 // Episodes, replay, jobs.
 export type {
   EpisodeOutcome,

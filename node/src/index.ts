@@ -26,8 +26,8 @@ export {
   judgeCanary,
   NODE_CANARY_ERROR_CODES,
 } from './canary/index.js'
-export type { ChainCommandInit, ChainConnectConfig, ChainKind } from './cli/chain.js'
-export { chainCommand, DEFAULT_DEV_CHAIN_URL, openChain } from './cli/chain.js'
+export type { ChainCommandInit } from './cli/chain.js'
+export { chainCommand, DEFAULT_DEV_CHAIN_URL } from './cli/chain.js'
 export { keysCommand } from './cli/keys.js'
 export { nodeCommand } from './cli/node.js'
 // Devnet building blocks (subnet bootstrap, pre-made mesh identities).
@@ -44,39 +44,6 @@ export { NODE_ERROR_CODES } from './errors.js'
 // Health and Prometheus endpoint.
 export type { HealthReport, HealthServer, HealthServerInit, HealthStatus } from './health/index.js'
 export { buildHealthApp, createHealthServer, HealthError, healthReport } from './health/index.js'
-// Deterministic jobs: cycles, derivation, rendezvous assignment, take-over, semantics, the planner.
-export type {
-  CycleSchedule,
-  DerivedJob,
-  DerivedJobs,
-  DeriveJobsInput,
-  JobPlan,
-  JobPlanner,
-  JobPlannerInit,
-  JobView,
-  KnownArtifact,
-  MinerArtifact,
-  MinerCommitment,
-  PlannedJob,
-  RankedValidator,
-  TakeOver,
-  TakeOverInput,
-  ValidatorInfo,
-  ValidatorProfile,
-} from './jobs/index.js'
-export {
-  artifactOf,
-  assign,
-  createJobPlanner,
-  cycleOf,
-  cycleStartBlock,
-  DEFAULT_REPLICAS,
-  deriveJobs,
-  JobsError,
-  rankValidators,
-  takeOverCandidates,
-  validateJobSemantics,
-} from './jobs/index.js'
 export type { NodeMetrics } from './metrics.js'
 export { getNodeMetrics } from './metrics.js'
 // The validator node, composed.
@@ -89,7 +56,13 @@ export type {
   ValidatorNodeInit,
   ValidatorNodeStatus,
 } from './node/index.js'
-export { buildResult, createEvaluation, createValidatorNode, storedResults, trajectoryDigest } from './node/index.js'
+export {
+  buildResult,
+  createEvaluation,
+  createValidatorNode,
+  storedResults,
+  trajectoryDigest,
+} from './node/index.js'
 export type { NodeConfig } from './options.js'
 export { nodeConfigSchema } from './options.js'
 export type {

@@ -2,6 +2,7 @@ import { CHAIN_ERROR_FIXES } from './chain/errors.js'
 import { COMMITMENT_ERROR_FIXES } from './commitments/errors.js'
 import { CONFIG_ERROR_FIXES, KinitroError } from './errors.js'
 import { IDENTITY_ERROR_FIXES } from './identity/errors.js'
+import { JOBS_ERROR_FIXES } from './jobs/errors.js'
 import { MESH_ERROR_FIXES } from './mesh/errors.js'
 import { MESH_SYNC_ERROR_FIXES } from './mesh/sync/errors.js'
 import { SCORING_ERROR_FIXES } from './scoring/errors.js'
@@ -20,6 +21,7 @@ export const PROTOCOL_ERROR_FIXES: Readonly<Record<string, string>> = {
   ...CHAIN_ERROR_FIXES,
   ...MESH_ERROR_FIXES,
   ...MESH_SYNC_ERROR_FIXES,
+  ...JOBS_ERROR_FIXES,
 }
 
 /** Every error code protocol can raise. */

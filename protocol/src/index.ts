@@ -91,7 +91,11 @@ export {
   validatorPermits,
   withinMaxWeightLimit,
 } from './chain/index.js'
+// Opening a chain by config, and the lifecycle of long-running commands.
+export type { ChainConnectConfig, ChainKind } from './chain/open.js'
+export { CHAIN_KINDS, chainConfigSection, DEFAULT_CHAIN_URLS, openChain } from './chain/open.js'
 export { typedAction } from './cli/action.js'
+export { EXIT_WITH_PARENT_ENV, readEnvelopeFile, runUntilStopped } from './cli/lifecycle.js'
 export type { ScoreCommandInit } from './cli/score.js'
 export { scoreCommand } from './cli/score.js'
 export type {
@@ -166,11 +170,12 @@ export {
   TOPIC_VERSION,
   WIRE_VERSION,
 } from './constants.js'
-export type { Envelope, OpenedMessage, OpenOptions, PeerBindingInput } from './envelope/index.js'
+export type { Envelope, OpenAsyncOptions, OpenedMessage, OpenOptions, PeerBindingInput } from './envelope/index.js'
 export {
   decodeEnvelope,
   encodeEnvelope,
   openEnvelope,
+  openEnvelopeAsync,
   peerBindingPayload,
   sealEnvelope,
   signingDomain,
@@ -185,6 +190,34 @@ export {
 } from './error-codes.js'
 export type { ConfigErrorMeta, ConfigIssue, ErrorMeta, KinitroErrorObject } from './errors.js'
 export { CONFIG_ERROR_CODES, CONFIG_ERROR_FIXES, ConfigError, hasCode, KinitroError } from './errors.js'
+// Following the mesh: chain view, manifests, job book, ingest semantics, catch-up (validators and the indexer).
+export type {
+  CatchUpLoop,
+  CatchUpLoopInit,
+  CatchUpReport,
+  ChainView,
+  ChainViewInit,
+  Ingest,
+  IngestInit,
+  IngestLog,
+  IngestLogEntry,
+  IngestLogPage,
+  JobBook,
+  KnownJob,
+  ManifestRegistry,
+  PeerProfile,
+} from './follow/index.js'
+export {
+  CATCH_UP_EVERY_BLOCKS,
+  createCatchUpLoop,
+  createChainView,
+  createIngest,
+  createJobBook,
+  createManifestRegistry,
+  familiesOf,
+  JOB_BOOK_LIMITS,
+  SYNC_OVERLAP_BLOCKS,
+} from './follow/index.js'
 export type { HotkeySecret } from './identity/btcli-keyfile.js'
 export { BITTENSOR_SS58_PREFIX, DEFAULT_WALLETS_PATH, HOTKEY_MNEMONIC_ENV } from './identity/constants.js'
 export type { DevAccount } from './identity/dev-accounts.js'
@@ -215,12 +248,49 @@ export {
   saveNodeKey,
   unmarshalNodeKey,
 } from './identity/node-key.js'
-export type { KeyScheme, Signer } from './identity/signer.js'
+export type { AsyncVerifier, KeyScheme, Signer, Verifier } from './identity/signer.js'
 export { ed25519Signer, initCrypto, sr25519Signer, verifySignature, verifySignatureAsync } from './identity/signer.js'
 export type { HotkeyLocation, LoadHotkeyInit, ResolveHotkeyInit, WriteHotkeyFileInit } from './identity/wallet.js'
 export { hotkeyFilePaths, loadHotkey, resolveHotkey, writeHotkeyFile } from './identity/wallet.js'
 export type { JobIdInput } from './ids/index.js'
 export { EPISODE_SEED_DOMAIN, episodeSeed, episodeSeed32, JOB_ID_DOMAIN, jobId, messageId } from './ids/index.js'
+// Deterministic jobs: cycles, derivation, rendezvous assignment, take-over, semantics, the planner.
+export type {
+  CycleSchedule,
+  DerivedJob,
+  DerivedJobs,
+  DeriveJobsInput,
+  JobPlan,
+  JobPlanner,
+  JobPlannerInit,
+  JobView,
+  KnownArtifact,
+  MinerArtifact,
+  MinerCommitment,
+  PlannedJob,
+  RankedValidator,
+  TakeOver,
+  TakeOverInput,
+  ValidatorInfo,
+  ValidatorProfile,
+} from './jobs/index.js'
+export {
+  artifactOf,
+  assign,
+  competitionFamilies,
+  createJobPlanner,
+  cycleOf,
+  cycleStartBlock,
+  DEFAULT_REPLICAS,
+  deriveJobs,
+  evaluationKey,
+  JOBS_ERROR_CODES,
+  JOBS_ERROR_FIXES,
+  JobsError,
+  rankValidators,
+  takeOverCandidates,
+  validateJobSemantics,
+} from './jobs/index.js'
 export type { Logger } from './logger.js'
 export { silentLogger } from './logger.js'
 export type { LoggerInit, LogLevel } from './logging/pino.js'
@@ -244,6 +314,7 @@ export type {
   QueueOrder,
   SemanticsHook,
   TopicQueueOptions,
+  ValidateGossipAsyncOptions,
   ValidationPipeline,
   ValidationPipelineInit,
 } from './mesh/index.js'
@@ -258,6 +329,7 @@ export {
   MeshError,
   peerIdOfNodeKey,
   validateGossip,
+  validateGossipAsync,
   verdictOf,
 } from './mesh/index.js'
 export type {

@@ -1,5 +1,4 @@
-import { assign, type ValidatorInfo } from '#node'
-import type { Chain } from '#protocol'
+import { assign, type Chain, type ValidatorInfo } from '#protocol'
 import type { MeshNetwork } from '../utils/mesh-network.js'
 import { type NodeDb, readNode } from '../utils/node-db.js'
 import type { NodeProcess } from '../utils/node-process.js'

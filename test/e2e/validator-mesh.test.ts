@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { cycleOf } from '#node'
-import { decodeBody, decodeEnvelope } from '#protocol'
+import { cycleOf, decodeBody, decodeEnvelope } from '#protocol'
 import { createMeshNetwork, type MeshNetwork } from '../utils/mesh-network.js'
 import { readNode } from '../utils/node-db.js'
 import { until } from '../utils/until.js'

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { EVALUATOR_ERROR_CODES } from '#evaluator'
+import { INDEXER_ERROR_CODES } from '#indexer'
 import { NODE_ERROR_CODES } from '#node'
 import { FAILURE_CODES, PROTOCOL_ERROR_CODES } from '#protocol'
 
@@ -42,6 +43,7 @@ describe('error code tables', () => {
     ['protocol', PROTOCOL_ERROR_CODES],
     ['node', NODE_ERROR_CODES],
     ['evaluator', EVALUATOR_ERROR_CODES],
+    ['backend-indexer', INDEXER_ERROR_CODES],
   ] as const) {
     it(`${component}/README.md documents exactly the codes the code defines`, () => {
       const documented = tableCodes(component)

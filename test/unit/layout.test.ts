@@ -2,14 +2,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
-// design.md §2: protocol ← evaluator ← node; protocol ← backend-indexer; protocol, evaluator ← miner-cli.
+// design.md §2: protocol ← evaluator ← node; protocol, evaluator ← backend-indexer (episode replays re-simulate
+// validators' traces with the evaluator's environments and artifact readers); protocol, evaluator ← miner-cli.
 // Components talk only through each other's `index.ts` door (the `#alias` imports).
 const ROOT = resolve(import.meta.dirname, '../..')
 const ALLOWED: Record<string, string[]> = {
   protocol: [],
   evaluator: ['#protocol'],
   node: ['#protocol', '#evaluator'],
-  'backend-indexer': ['#protocol'],
+  'backend-indexer': ['#protocol', '#evaluator'],
   'miner-cli': ['#protocol', '#evaluator'],
 }
 const ALIAS_OF: Record<string, string> = {

@@ -100,6 +100,12 @@ export interface Environment {
   stateBytes(): Uint8Array
   /** Renders the named camera now (for videos); independent of what the observation carries. */
   render?(camera: string): ImageTensor
+  /**
+   * Named world positions (metres) for drawing a replay: `effector` (the tool centre point), `target` (where
+   * the task wants the effector or the object to go) and `object` when the task moves one. Privileged state:
+   * never part of an observation.
+   */
+  positions?(): Record<string, [number, number, number]>
   close(): Promise<void>
 }
 

@@ -2,51 +2,27 @@ import { Command, InvalidArgumentError } from 'commander'
 import {
   addConfigOptions,
   type Chain,
+  type ChainConnectConfig,
   createDevChain,
   createLogger,
-  createSubtensorChain,
+  DEFAULT_CHAIN_URLS,
   DEFAULT_DEV_BLOCK_TIME_MS,
   DEFAULT_DEV_CHAIN_HOST,
   DEFAULT_DEV_CHAIN_PORT,
   DEFAULT_WALLETS_PATH,
   devChainAdmin,
-  devChainClient,
   type Hotkey,
   hotkeyFromUri,
   type Logger,
   loadConfig,
   loadHotkey,
+  openChain,
   typedAction,
 } from '#protocol'
-import { type ChainKind, DEFAULT_CHAIN_URLS, nodeConfigSchema } from '../options.js'
-
-/** Which chain implementation a command talks to; the one place that decides is {@link openChain}. */
-export type { ChainKind } from '../options.js'
-
-/** Where the chain is. */
-export interface ChainConnectConfig {
-  /** @default 'dev' */
-  kind: ChainKind
-  /** Dev chain: its HTTP URL. Subtensor: its ws:// or wss:// endpoint. */
-  url: string
-  /** @default 1 */
-  netuid: number
-  /** Subtensor: give up connecting after this long. @default 30 s (the adapter's CONNECT_TIMEOUT_MS) */
-  connectTimeoutMs?: number
-}
+import { nodeConfigSchema } from '../options.js'
 
 /** Default dev chain URL: a dev chain started by `kinitro chain dev` with its defaults. */
 export const DEFAULT_DEV_CHAIN_URL = DEFAULT_CHAIN_URLS.dev
-
-/** Open the `Chain` a config names: the embedded dev chain's client, or Subtensor over @polkadot/api. */
-export async function openChain(config: ChainConnectConfig): Promise<Chain> {
-  switch (config.kind) {
-    case 'dev':
-      return devChainClient({ url: config.url, netuid: config.netuid })
-    case 'subtensor':
-      return createSubtensorChain({ url: config.url, netuid: config.netuid, connectTimeoutMs: config.connectTimeoutMs })
-  }
-}
 
 /** Output and lifecycle hooks; tests capture output and stop `chain dev` without signals. */
 export interface ChainCommandInit {

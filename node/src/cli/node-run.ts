@@ -1,12 +1,15 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   createLogger,
   createNodeKey,
+  DEFAULT_CHAIN_URLS,
   exists,
   expandHome,
   type Logger,
   loadNodeKey,
+  openChain,
+  readEnvelopeFile,
   resolveHotkey,
   saveNodeKey,
 } from '#protocol'
@@ -14,12 +17,7 @@ import { createValidatorNode } from '../node/create.js'
 import { createEvaluation } from '../node/evaluation.js'
 import type { ValidatorNode } from '../node/types.js'
 import type { NodeConfig } from '../options.js'
-import { DEFAULT_CHAIN_URLS } from '../options.js'
 import { createStore } from '../store/index.js'
-import { openChain } from './chain.js'
-
-/** Set by a supervisor (the devnet) that keeps our stdin open: when it closes, the supervisor is gone. */
-export const EXIT_WITH_PARENT_ENV = 'KINITRO_EXIT_WITH_PARENT'
 
 /** Written to `<dataDir>/node.json` once the node listens: how scripts and the devnet find it. */
 export interface NodeRuntimeInfo {
@@ -30,15 +28,6 @@ export interface NodeRuntimeInfo {
   health: string | null
   light: boolean
   peerRecord: string
-}
-
-/** Read a file of hex envelopes (peer records, manifests), one per line; `#` comments and blank lines are skipped. */
-export function readEnvelopeFile(path: string): Uint8Array[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'))
-    .map((l) => new Uint8Array(Buffer.from(l, 'hex')))
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Command } from 'commander'
-import { addConfigOptions, describeConfig, loadConfig, typedAction } from '#protocol'
+import { addConfigOptions, describeConfig, loadConfig, runUntilStopped, typedAction } from '#protocol'
 import { nodeConfigSchema } from '../options.js'
-import { EXIT_WITH_PARENT_ENV, runNode } from './node-run.js'
+import { runNode } from './node-run.js'
 
 /** Collect `--config` and setting flags from a command into loader sources. */
 function sourcesFrom(cmd: Command): { file?: string; flags: Record<string, unknown> } {
@@ -44,26 +44,7 @@ export function nodeCommand(): Command {
       const { config: cfg } = loadConfig(nodeConfigSchema, sourcesFrom(this))
       const running = await runNode(cfg)
       // Graceful shutdown: stop claiming, release running jobs to the queue, close the mesh and store.
-      await new Promise<void>((resolve) => {
-        let stopping = false
-        const onSignal = (sig: string) => {
-          if (stopping) {
-            process.exit(130) // a second Ctrl-C: the operator wants out now; SQLite is crash-safe
-          }
-          stopping = true
-          process.stderr.write(`\n${sig}: stopping (again to force)\n`)
-          running.stop().then(resolve, (err) => {
-            process.stderr.write(`stop failed: ${String(err)}\n`)
-            resolve()
-          })
-        }
-        process.on('SIGINT', () => onSignal('SIGINT'))
-        process.on('SIGTERM', () => onSignal('SIGTERM'))
-        if (process.env[EXIT_WITH_PARENT_ENV] === '1') {
-          process.stdin.on('close', () => onSignal('supervisor gone'))
-          process.stdin.resume()
-        }
-      })
+      await runUntilStopped(() => running.stop())
     }),
   )
   node.addCommand(run)

@@ -3,8 +3,15 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFi
 import { join, resolve } from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
 import { startDevHub } from '#evaluator'
-import { createDevChain, loadNodeKey, saveNodeKey, typedAction, writeHotkeyFile } from '#protocol'
-import { EXIT_WITH_PARENT_ENV } from '../cli/node-run.js'
+import {
+  createDevChain,
+  createNodeKey,
+  EXIT_WITH_PARENT_ENV,
+  loadNodeKey,
+  saveNodeKey,
+  typedAction,
+  writeHotkeyFile,
+} from '#protocol'
 import { freePort, prepareValidator } from './identity.js'
 import { bootstrapSubnet } from './subnet.js'
 
@@ -14,7 +21,7 @@ const STOP_GRACE_MS = 20_000
 /** What a devnet keeps in `<dataDir>/devnet.json` so a second run resumes it. */
 interface DevnetState {
   netuid: number
-  ports: { chain: number; hub: number; validators: number[]; health: number[] }
+  ports: { chain: number; hub: number; validators: number[]; health: number[]; indexer?: number; indexerMesh?: number }
   keys: { owner: string; validators: string[]; miners: string[] }
   manifest: string
 }
@@ -31,6 +38,8 @@ export interface DevnetOptions {
   exitAfterWeights: boolean
   /** Give up after this many seconds (0 = run until Ctrl-C). */
   timeout: number
+  /** Start the backend indexer (an observer peer) with its dashboard. */
+  indexer: boolean
 }
 
 function int(min: number, max: number) {
@@ -53,10 +62,10 @@ function toml(obj: Record<string, unknown>, prefix = ''): string {
 }
 
 /** The command that starts a node process: the same Node, flags and entry point as this process. */
-function nodeProcessArgs(configFile: string): { cmd: string; args: string[] } {
+function processArgs(group: 'node' | 'indexer', configFile: string): { cmd: string; args: string[] } {
   return {
     cmd: process.execPath,
-    args: [...process.execArgv, resolve(process.argv[1] as string), 'node', 'run', '--config', configFile],
+    args: [...process.execArgv, resolve(process.argv[1] as string), group, 'run', '--config', configFile],
   }
 }
 
@@ -85,9 +94,25 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
     validators: await Promise.all(Array.from({ length: o.validators }, () => freePort())),
     health: await Promise.all(Array.from({ length: o.validators }, () => freePort())),
   }
+  ports.indexer ??= await freePort()
+  ports.indexerMesh ??= await freePort()
   const dev = await createDevChain({ path: join(dataDir, 'chain.sqlite'), blockTimeMs: o.blockMs, port: ports.chain })
   const hub = await startDevHub({ port: ports.hub })
   const children: ChildProcess[] = []
+  const names: string[] = []
+  /** Start one `kinitro <group> run` process; stdin is a pipe it watches (it exits when we die). */
+  const launch = (name: string, group: 'node' | 'indexer', configFile: string): void => {
+    const { cmd, args } = processArgs(group, configFile)
+    const log = createWriteStream(join(dataDir, 'logs', `${name}.log`), { flags: 'a' })
+    const child = spawn(cmd, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, [EXIT_WITH_PARENT_ENV]: '1' },
+    })
+    child.stdout?.pipe(log)
+    child.stderr?.pipe(log)
+    children.push(child)
+    names.push(name)
+  }
   const stopAll = async (): Promise<void> => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM')
     // A node's graceful stop waits for the job it is running to be released; past the grace period the
@@ -159,6 +184,12 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
       `${prepared.map((p) => Buffer.from(p.record).toString('hex')).join('\n')}\n`,
     )
     writeFileSync(join(dataDir, 'competitions.hex'), `${Buffer.from(subnet.manifest).toString('hex')}\n`)
+    // The indexer is an observer: validators admit its peer id without a peer record.
+    const indexerDir = join(dataDir, 'indexer')
+    mkdirSync(indexerDir, { recursive: true, mode: 0o700 })
+    const indexerKeyFile = join(indexerDir, 'node.key')
+    if (!existsSync(indexerKeyFile)) await saveNodeKey(indexerKeyFile, await createNodeKey())
+    const observers = o.indexer ? [(await loadNodeKey(indexerKeyFile)).peerId.toString()] : []
     for (const [i] of subnet.validators.entries()) {
       const dir = join(dataDir, `validator-${i}`)
       const config = {
@@ -170,6 +201,7 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
           listen: [(prepared[i] as { listen: string }).listen],
           peerRecords: join(dataDir, 'peers.hex'),
           manifests: join(dataDir, 'competitions.hex'),
+          observers,
         },
         weights: { intervalBlocks: o.weightsInterval },
         health: { port: ports.health[i] },
@@ -177,17 +209,23 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
       }
       const file = join(dir, 'config.toml')
       writeFileSync(file, toml(config))
-      const { cmd, args } = nodeProcessArgs(file)
-      const log = createWriteStream(join(dataDir, 'logs', `validator-${i}.log`), { flags: 'a' })
-      // stdin is a pipe the node watches: if this process dies without cleaning up (SIGKILL), the pipe
-      // closes and the node stops itself instead of lingering.
-      const child = spawn(cmd, args, {
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, [EXIT_WITH_PARENT_ENV]: '1' },
-      })
-      child.stdout?.pipe(log)
-      child.stderr?.pipe(log)
-      children.push(child)
+      launch(`validator-${i}`, 'node', file)
+    }
+    const indexerUrl = `http://127.0.0.1:${ports.indexer}`
+    if (o.indexer) {
+      const file = join(indexerDir, 'config.toml')
+      writeFileSync(
+        file,
+        toml({
+          netuid,
+          dataDir: indexerDir,
+          chain: { kind: 'dev', url: dev.url },
+          http: { port: ports.indexer },
+          mesh: { listen: [`/ip4/127.0.0.1/tcp/${ports.indexerMesh}`], peerRecords: join(dataDir, 'peers.hex') },
+          artifacts: { roots: subnet.validators.map((_, i) => join(dataDir, `validator-${i}`)) },
+        }),
+      )
+      launch('indexer', 'indexer', file)
     }
     out(`dev chain      ${dev.url}  (netuid ${netuid}, ${o.blockMs} ms blocks)`)
     out(`artifact hub   ${hub.url}`)
@@ -200,8 +238,21 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
     for (const m of subnet.miners) {
       out(`miner ${m.policy.padEnd(8)} uid ${uids.get(m.hotkey.ss58)}  ${m.hotkey.ss58}  ${m.commitment}`)
     }
+    if (o.indexer) {
+      out(
+        `dashboard      ${indexerUrl}/  (REST ${indexerUrl}/v1, OpenAPI ${indexerUrl}/openapi.json, feed ws://127.0.0.1:${ports.indexer}/v1/feed)`,
+      )
+    }
     out(`data dir       ${dataDir}  (logs in logs/)`)
-    return await watch(o, chain, ports.health, subnet.miners.length, children, out)
+    return await watch(
+      o,
+      chain,
+      ports.health,
+      subnet.miners.length,
+      { children, names },
+      out,
+      o.indexer ? indexerUrl : undefined,
+    )
   } finally {
     await stopAll()
   }
@@ -233,9 +284,11 @@ async function watch(
   chain: ReturnType<Awaited<ReturnType<typeof createDevChain>>['client']>,
   healthPorts: readonly number[],
   miners: number,
-  children: ChildProcess[],
+  procs: { children: ChildProcess[]; names: string[] },
   out: (line: string) => void,
+  indexerUrl: string | undefined,
 ): Promise<number> {
+  const { children, names } = procs
   const ac = new AbortController()
   const onSignal = () => ac.abort()
   process.once('SIGINT', onSignal)
@@ -248,7 +301,7 @@ async function watch(
     while (!ac.signal.aborted) {
       const dead = children.findIndex((c) => c.exitCode !== null)
       if (dead >= 0) {
-        out(`validator-${dead} exited (code ${children[dead]?.exitCode}); see logs/validator-${dead}.log`)
+        out(`${names[dead]} exited (code ${children[dead]?.exitCode}); see logs/${names[dead]}.log`)
         return 1
       }
       const head = (await chain.head()).number
@@ -272,6 +325,7 @@ async function watch(
         announced = true
         out(`block ${head}: first cycle complete; weights on chain:`)
         for (const [uid, row] of rows) out(`  uid ${uid} → ${row.map(([u, w]) => `${u}:${w}`).join(' ')}`)
+        if (indexerUrl !== undefined) for (const line of await leaderboardLines(indexerUrl)) out(line)
         if (o.exitAfterWeights) return 0
       }
       if (o.timeout > 0 && Date.now() - started > o.timeout * 1000) {
@@ -287,11 +341,30 @@ async function watch(
   }
 }
 
+/** The indexer's leaderboard as printable lines; empty when it is not answering yet. */
+async function leaderboardLines(url: string): Promise<string[]> {
+  try {
+    const res = await fetch(`${url}/v1/leaderboard`, { signal: AbortSignal.timeout(5000) })
+    if (!res.ok) return []
+    const body = (await res.json()) as {
+      competitions: { id: string; entries: { rank: number; hotkey: string; uid: number | null; weight: number }[] }[]
+    }
+    return body.competitions.flatMap((c) => [
+      `leaderboard ${c.id} (indexer):`,
+      ...c.entries.map((e) => `  ${e.rank}. uid ${e.uid ?? '-'} ${e.hotkey}  weight ${e.weight.toFixed(4)}`),
+    ])
+  } catch {
+    return []
+  }
+}
+
 /** `kinitro devnet`. */
 export function devnetCommand(init: { stdout?: (line: string) => void } = {}): Command {
   const out = init.stdout ?? ((line: string) => process.stdout.write(`${line}\n`))
   return new Command('devnet')
-    .description('run the whole system locally: dev chain, subnet, sample miners and validator nodes as processes')
+    .description(
+      'run the whole system locally: dev chain, subnet, sample miners and validator nodes and the indexer (dashboard) as processes',
+    )
     .option('--data-dir <dir>', 'where the devnet keeps its state (a second run resumes it)', '.kinitro-devnet')
     .option('--validators <n>', 'validator node processes (1-8)', int(1, 8), 3)
     .option('--miners <list>', 'sample policies to commit, comma-separated', (v) => v.split(','), ['expert', 'random'])
@@ -305,6 +378,7 @@ export function devnetCommand(init: { stdout?: (line: string) => void } = {}): C
       false,
     )
     .option('--timeout <s>', 'give up after this many seconds (0: never)', int(0, 86_400), 0)
+    .option('--no-indexer', 'do not start the backend indexer and its dashboard')
     .action(
       typedAction(async (opts: DevnetOptions) => {
         process.exitCode = await runDevnet(opts, out)

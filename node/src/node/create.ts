@@ -1,49 +1,42 @@
-import { createHash } from 'node:crypto'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { Registry } from 'prom-client'
 import {
+  createCatchUpLoop,
+  createChainView,
+  createIngest,
+  createJobBook,
+  createJobPlanner,
+  createManifestRegistry,
   createMeshHost,
   createPeerRecord,
-  createSyncClient,
-  decodeEnvelope,
+  cycleOf,
   encodeBody,
   getMeshMetrics,
+  type JobPlan,
+  type JobPlanner,
+  type KnownJob,
   type MeshHost,
-  messageTypeFromCode,
+  type PlannedJob,
   registerSyncProtocols,
   type SyncServer,
-  type SyncVerdict,
   silentLogger,
   syncSourceFromLog,
   type TopicName,
-  topicOfType,
   validateGossip,
-  verdictOf,
 } from '#protocol'
 import { type CanaryRunner, createCanaryRunner, getCanaryMetrics } from '../canary/index.js'
 import { createHealthServer, type HealthServer } from '../health/index.js'
-import { createJobPlanner, cycleOf, type JobPlan, type JobPlanner, type PlannedJob } from '../jobs/index.js'
 import { getNodeMetrics } from '../metrics.js'
 import { createWeightSetter, kvCommitPersistence, type WeightSetter } from '../weights/index.js'
-import { createJobBook, type KnownJob } from './book.js'
-import { createIngest } from './ingest.js'
-import { createManifestRegistry } from './manifests.js'
 import { createOwnMessages } from './own.js'
 import { createPublisher } from './publisher.js'
 import { createReplicaTracker } from './replicas.js'
 import { weightInputs } from './scoring.js'
 import type { ValidatorNode, ValidatorNodeInit, ValidatorNodeStatus } from './types.js'
-import { createChainView } from './view.js'
 import { createWorker, type Worker } from './worker.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
-const SYNC_TOPICS: readonly TopicName[] = ['peers', 'competitions', 'jobs', 'status', 'results', 'weights']
-/** Blocks re-fetched before the last synced block: messages made then may have arrived late. */
-const SYNC_OVERLAP_BLOCKS = 50
 const SYNCED_KEY = 'node.syncedBlock'
-/** Blocks between periodic catch-ups (also run on every new validator connection). */
-const CATCH_UP_EVERY_BLOCKS = 30
 
 /**
  * The validator node (design §3–§6), composed from its services: chain view → job planner → SQLite queue
@@ -81,8 +74,6 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
   let blockLoop: Promise<void> | undefined
   let record: Uint8Array = new Uint8Array()
   let recordBlock = 0
-  let synced = false
-  let lastCatchUp: ValidatorNodeStatus['lastCatchUp'] = null
   const workers: Worker[] = []
   const canaryEvaluate = init.canaries === false ? undefined : init.evaluation?.canary
   const canary: CanaryRunner | undefined =
@@ -105,9 +96,10 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
     onRecorded: () => publisher.wake(),
   })
   const replicas = createReplicaTracker({ logger: log })
+  const synced = (): boolean => catchUp.synced()
   const ingest = createIngest({
     chain,
-    store,
+    log: store.log,
     view,
     book,
     manifests,
@@ -116,6 +108,19 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
     silenceBlocks,
     logger: log,
     onResult: (r) => replicas.add(r),
+  })
+  const catchUp = createCatchUpLoop({
+    netuid,
+    host: () => host as MeshHost,
+    view,
+    ingest,
+    checkpoint: {
+      get: async () => store.kv.getJson<number>(SYNCED_KEY),
+      put: async (block) => store.kv.putJson(SYNCED_KEY, block),
+    },
+    aloneAllowed: init.aloneAllowed,
+    logger: log,
+    signal: controller.signal,
   })
 
   function enqueue(job: KnownJob | PlannedJob, why: string): void {
@@ -207,8 +212,7 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
     const change = h.refreshAllowlist()
     if (change.removed.length > 0) log.info('peers lost admission', { removed: change.removed.length })
     if (head.number - recordBlock >= ttl / 2) signRecord(head.number)
-    // Gossip is best effort: a periodic catch-up over the recent range repairs what a peer missed.
-    if (!synced || head.number - lastCatchUpBlock >= CATCH_UP_EVERY_BLOCKS) void scheduleCatchUp()
+    catchUp.onBlock(head.number)
     if (!light) for (const j of book.takeOversFor(hotkey.ss58, head.number, silenceBlocks)) enqueue(j, 'take-over')
   }
 
@@ -222,91 +226,6 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
         await new Promise((r) => setTimeout(r, 1000))
       }
     }
-  }
-
-  let catchUpRunning: Promise<void> | undefined
-  let lastCatchUpBlock = -Infinity
-  /** One catch-up at a time; callers that arrive while one runs share it. */
-  function scheduleCatchUp(): Promise<void> {
-    if (catchUpRunning !== undefined || controller.signal.aborted) return catchUpRunning ?? Promise.resolve()
-    lastCatchUpBlock = view.head().number
-    catchUpRunning = runCatchUp()
-      .catch((err) => {
-        if (!controller.signal.aborted) log.warn('catch-up failed', {}, err)
-      })
-      .finally(() => {
-        catchUpRunning = undefined
-      })
-    return catchUpRunning
-  }
-
-  async function runCatchUp(): Promise<void> {
-    const h = host as MeshHost
-    const validators = new Set(h.allowlist.validators().map((v) => v.peerId))
-    const peers = h
-      .connectedPeers()
-      .filter((p) => validators.has(p))
-      .map((p) => peerIdFromString(p))
-    const to = view.head().number
-    if (peers.length === 0) {
-      // Nobody to ask yet: alone we are as synced as the mesh we can see; a connecting peer triggers a new round.
-      synced = init.aloneAllowed === true
-      return
-    }
-    const from = Math.max(0, (store.kv.getJson<number>(SYNCED_KEY) ?? 0) - SYNC_OVERLAP_BLOCKS)
-    const pending = new Map<string, { topic: TopicName; message: ReturnType<typeof validateGossip> }>()
-    const summary = await createSyncClient(h.libp2p(), { netuid, logger: log }).catchUp({
-      peers,
-      topics: SYNC_TOPICS,
-      fromBlock: from,
-      toBlock: to,
-      signal: controller.signal,
-      validate: async (bytes): Promise<SyncVerdict> => {
-        try {
-          const type = messageTypeFromCode(decodeEnvelope(bytes).type)
-          if (type === undefined) return 'reject'
-          const topic = topicOfType(type)
-          const message = validateGossip(topic, bytes, {
-            netuid,
-            headBlock: view.head().number,
-            isPermitted: (k) => view.isPermitted(k),
-            isManifestSigner: (k) => view.isOwner(k),
-            allowlist: h.allowlist,
-            acceptStale: true,
-          })
-          if (message.type === 'peer-record') h.allowlist.addPeerRecord(message)
-          await ingest.semantics(message, topic)
-          pending.set(hex(message.id), { topic, message })
-          return 'accept'
-        } catch (err) {
-          const v = verdictOf(err)
-          log.debug('sync item refused', {
-            result: v.result,
-            code: v.code,
-            bytes: bytes.length,
-            head: hex(bytes.subarray(0, 8)),
-          })
-          return v.result
-        }
-      },
-      store: async (bytes) => {
-        const id = createHash('sha256').update(bytes).digest('hex')
-        const p = pending.get(id)
-        if (p === undefined) return
-        pending.delete(id)
-        ingest.accept({ topic: p.topic, message: p.message, bytes })
-      },
-    })
-    lastCatchUp = { accepted: summary.accepted, rejected: summary.rejected, complete: summary.complete }
-    if (summary.complete) store.kv.putJson(SYNCED_KEY, to)
-    synced = summary.complete
-    log.info('catch-up done', {
-      from,
-      to,
-      accepted: summary.accepted,
-      rejected: summary.rejected,
-      complete: summary.complete,
-    })
   }
 
   function status(): ValidatorNodeStatus {
@@ -323,8 +242,8 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
       queue: store.queue.stats(),
       outboxPending: store.outbox.pendingCount(),
       logMessages: store.log.count(),
-      synced,
-      lastCatchUp,
+      synced: catchUp.synced(),
+      lastCatchUp: catchUp.last(),
       replicas: { compared: replicas.compared(), divergences: replicas.divergences() },
       canary: canary === undefined ? null : { healthy: canary.healthy(), reports: canary.reports().length },
       weights: w === undefined ? null : { lastSetBlock: w.lastSetBlock, lastWeights: w.lastWeights },
@@ -411,7 +330,7 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
           hotkey,
           intervalBlocks: init.weights?.intervalBlocks ?? 360,
           onIncomplete: init.weights?.onIncomplete ?? 'warn',
-          inputs: (opts) => weightInputs({ chain, store, view, manifests, synced: () => synced, signal: opts.signal }),
+          inputs: (opts) => weightInputs({ chain, store, view, manifests, synced, signal: opts.signal }),
           publish: async (a) => {
             own.record('weights-announcement', a, a.block)
           },
@@ -430,7 +349,7 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
             chainConnected: true,
             meshPeers: host?.connectedPeers().length ?? 0,
             aloneAllowed: init.aloneAllowed ?? false,
-            synced,
+            synced: catchUp.synced(),
             ...(canary === undefined ? {} : { checks: { canary: canary.healthy() } }),
           }),
           details: status,
@@ -447,8 +366,8 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
         addrs: host.multiaddrs(),
         health: health?.url,
       })
-      host.libp2p().addEventListener('peer:identify', () => void scheduleCatchUp())
-      void scheduleCatchUp()
+      host.libp2p().addEventListener('peer:identify', () => void catchUp.schedule())
+      void catchUp.schedule()
     },
     async stop() {
       controller.abort()
@@ -469,6 +388,6 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
     peerRecord: () => record,
     multiaddrs: () => host?.multiaddrs() ?? [],
     healthUrl: () => health?.url,
-    catchUp: scheduleCatchUp,
+    catchUp: () => catchUp.schedule(),
   }
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import {
   type ArtifactFetcher,
+  type ArtifactStore,
   createArtifactFetcher,
   createBuiltinEnvironmentFactory,
   createKubernetesRuntime,
@@ -27,6 +28,7 @@ import {
   silentLogger,
 } from '#protocol'
 import { type CanaryEvaluate, createLocalCanaryEvaluator } from '../canary/index.js'
+import { artifactStoreFromConfig, storeEpisodeArtifacts } from './artifacts.js'
 
 /** A job to evaluate: its announcement and the competition it belongs to. */
 export interface EvaluationJob {
@@ -39,13 +41,20 @@ export interface EvaluatedJob {
   episodes: EpisodeOutcome[]
   /** How the policy ran (`bubblewrap`, `process`, `kubernetes`, or `none` when it never started). */
   isolation: string
+  /** `episode.json` URI per episode, in episode order; absent when no traces were stored. */
+  artifactUris?: string[]
 }
 
 /** Runs jobs; the seam between the node and the evaluator (tests inject their own). */
 export interface Evaluation {
   evaluate(
     job: EvaluationJob,
-    opts: { signal: AbortSignal; onProgress?: (done: number, total: number) => void },
+    opts: {
+      signal: AbortSignal
+      onProgress?: (done: number, total: number) => void
+      /** Our hotkey (SS58): the validator segment of the artifact keys. */
+      validator?: string
+    },
   ): Promise<EvaluatedJob>
   /** Runs the reference policies for canaries with the same runtime and environments as miner jobs. */
   readonly canary?: CanaryEvaluate
@@ -68,6 +77,11 @@ export interface EvaluationInit {
   runtime?: Runtime
   /** @default from `config.fetch` */
   fetcher?: ArtifactFetcher
+  /**
+   * Where per-episode traces go; `false` stores none.
+   * @default from `config.artifacts`: a folder under `dataDir` when `traces` is on (the default)
+   */
+  artifacts?: ArtifactStore | false
 }
 
 /** The manifest's tasks as the evaluator takes them (protobuf maps → plain records). */
@@ -130,6 +144,8 @@ export function createEvaluation(init: EvaluationInit): Evaluation {
   const { config } = init
   const envFactory = init.envFactory ?? createBuiltinEnvironmentFactory({ logger: log })
   const runtime = init.runtime ?? runtimeFromConfig(config, log)
+  const artifacts =
+    init.artifacts === false ? undefined : (init.artifacts ?? artifactStoreFromConfig(config, init.dataDir, log))
   const fetcher =
     init.fetcher ??
     createArtifactFetcher({
@@ -193,9 +209,10 @@ export function createEvaluation(init: EvaluationInit): Evaluation {
         log.warn('policy failed to start', { repo: c.repo }, err)
         return failedJob(job, failure(err), String((err as Error).message ?? err))
       }
+      let evaluation: Awaited<ReturnType<typeof evaluateJob>>
       try {
         const m = job.manifest
-        const evaluation = await evaluateJob({
+        evaluation = await evaluateJob({
           jobId: job.announcement.jobId,
           cycleStartBlockHash: job.announcement.cycleStartBlockHash,
           tasks: tasksOf(m),
@@ -206,14 +223,29 @@ export function createEvaluation(init: EvaluationInit): Evaluation {
           signal: opts.signal,
           onProgress: (p) => opts.onProgress?.(p.done, p.total),
           logger: log,
+          // Traces only when they are stored: the outcomes and the signed digest are the same either way.
+          ...(artifacts === undefined ? {} : { keepTraces: true, snapshotEvery: config.artifacts.snapshotEvery }),
         })
-        return { episodes: evaluation.episodes, isolation: lanes.isolation }
       } finally {
         await lanes.stop()
       }
+      const out: EvaluatedJob = { episodes: evaluation.episodes, isolation: lanes.isolation }
+      if (artifacts !== undefined && evaluation.traces !== undefined && !opts.signal.aborted) {
+        const uris = await storeEpisodeArtifacts({
+          store: artifacts,
+          announcement: job.announcement,
+          traces: evaluation.traces,
+          ...(opts.validator === undefined ? {} : { validator: opts.validator }),
+          logger: log,
+          signal: opts.signal,
+        })
+        if (uris !== undefined) out.artifactUris = uris
+      }
+      return out
     },
     async close() {
       await runtime.close()
+      await artifacts?.close?.()
     },
   }
 }

@@ -1,8 +1,13 @@
-import { type Chain, openEnvelope, type Result, scoringInputFromMesh } from '#protocol'
+import {
+  type Chain,
+  type ChainView,
+  type ManifestRegistry,
+  openEnvelope,
+  type Result,
+  scoringInputFromMesh,
+} from '#protocol'
 import type { Store } from '../store/index.js'
 import type { WeightInputs } from '../weights/index.js'
-import type { ManifestRegistry } from './manifests.js'
-import type { ChainView } from './view.js'
 
 /** Every accepted result in the log, with the validator hotkey it was bound to when accepted. */
 export function storedResults(

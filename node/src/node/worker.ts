@@ -4,6 +4,7 @@ import {
   decodeBody,
   JobState,
   type Logger,
+  type ManifestRegistry,
   type Result,
   type Signer,
   sealEnvelope,
@@ -11,7 +12,6 @@ import {
 } from '#protocol'
 import type { Store } from '../store/index.js'
 import type { Evaluation } from './evaluation.js'
-import type { ManifestRegistry } from './manifests.js'
 import type { OwnMessages } from './own.js'
 import { buildResult } from './results.js'
 
@@ -106,6 +106,7 @@ export function createWorker(init: WorkerInit): Worker {
         { announcement, manifest },
         {
           signal: ac.signal,
+          validator: init.hotkey,
           // Liveness for take-over: at most one progress status per block.
           onProgress: (n) => {
             done = n
@@ -123,6 +124,7 @@ export function createWorker(init: WorkerInit): Worker {
         netuid: init.netuid,
         announcement,
         episodes: evaluated.episodes,
+        artifactUris: evaluated.artifactUris,
         startedAtBlock: started,
         finishedAtBlock: finished,
       })

@@ -7,6 +7,20 @@ import { LruCache } from './lru.js'
 /** Signature schemes the protocol uses: ed25519 for node keys, sr25519 for Bittensor hotkeys. */
 export type KeyScheme = 'ed25519' | 'sr25519'
 
+/**
+ * Checks one signature; the shape of {@link verifySignature}. Must return false (never throw) for a bad
+ * signature: throwing is reserved for a verifier that cannot work at all.
+ */
+export type Verifier = (scheme: KeyScheme, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean
+
+/** {@link Verifier} that settles later, e.g. on a thread pool; the shape of {@link verifySignatureAsync}. */
+export type AsyncVerifier = (
+  scheme: KeyScheme,
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+) => Promise<boolean>
+
 /** Something that can sign bytes. Implementations keep their secret private. */
 export interface Signer {
   readonly scheme: KeyScheme
@@ -62,6 +76,14 @@ function cachedEd25519PublicKey(publicKey: Uint8Array): KeyObject {
     publicKeyCache.set(id, key)
   }
   return key
+}
+
+/**
+ * How many ed25519 public keys are cached as KeyObjects right now; never above `ED25519_KEY_CACHE_SIZE`
+ * (for tests and metrics: one cache serves the sync and async verifiers).
+ */
+export function ed25519KeyCacheSize(): number {
+  return publicKeyCache.size
 }
 
 /** An ed25519 signer from a 32-byte seed (node:crypto / OpenSSL underneath, the fastest we measured). */

@@ -65,6 +65,12 @@ export const MAX_CONNECTIONS = 200
 /** Connection-manager tag that keeps validator peers connected and redialled (p2p.md §4). */
 export const VALIDATOR_TAG = 'keep-alive-kinitro-validator'
 export const VALIDATOR_TAG_VALUE = 100
+/**
+ * How often a host dials admitted validators it holds no connection to. A dial at admission fails when
+ * the validator is not listening yet (processes start in any order), and an observer is never dialled
+ * back (it has no record), so without a retry it would stay alone.
+ */
+export const REDIAL_INTERVAL_MS = 5_000
 
 /** Order in which a full queue serves work. */
 export type QueueOrder = 'fifo' | 'lifo'

@@ -18,6 +18,7 @@ import {
   INBOUND_CONNECTION_THRESHOLD,
   MAX_CONNECTIONS,
   MAX_INCOMING_PENDING_CONNECTIONS,
+  REDIAL_INTERVAL_MS,
   type TopicQueueOptions,
   VALIDATOR_TAG,
   VALIDATOR_TAG_VALUE,
@@ -168,6 +169,7 @@ export function createMeshHost(init: MeshHostInit): MeshHost {
   let started = false
   let starting: Promise<void> | undefined
   let unsubscribeAllowlist: (() => void) | undefined
+  let redialTimer: NodeJS.Timeout | undefined
 
   const updatePeerMetrics = (): void => {
     if (metrics === undefined || node === undefined) return
@@ -302,6 +304,17 @@ export function createMeshHost(init: MeshHostInit): MeshHost {
     for (const a of init.bootstrapAddrs ?? []) {
       void n.dial(multiaddr(a)).catch((err: unknown) => log.warn('bootstrap dial failed', { err: String(err) }))
     }
+    redialTimer = setInterval(() => {
+      for (const b of allowlist.validators()) {
+        if (b.peerId === selfId || n.getConnections(peerIdFromString(b.peerId)).length > 0) continue
+        const addrs = recordAddrs(b.peerId)
+        if (addrs.length === 0) continue
+        void n
+          .dial(addrs)
+          .catch((err: unknown) => log.debug('validator redial failed', { peer: b.peerId, err: String(err) }))
+      }
+    }, REDIAL_INTERVAL_MS)
+    redialTimer.unref()
     log.info('mesh started', { peerId: selfId, netuid })
   }
 
@@ -321,6 +334,7 @@ export function createMeshHost(init: MeshHostInit): MeshHost {
       await starting
     },
     async stop() {
+      clearInterval(redialTimer)
       if (starting !== undefined) await starting.catch(() => {})
       const n = node
       if (n === undefined) return

@@ -17,5 +17,5 @@ export type {
   ValidationPipelineInit,
 } from './pipeline.js'
 export { createValidationPipeline } from './pipeline.js'
-export type { GossipResult, GossipValidationContext } from './validate.js'
-export { validateGossip, verdictOf } from './validate.js'
+export type { GossipResult, GossipValidationContext, ValidateGossipAsyncOptions } from './validate.js'
+export { validateGossip, validateGossipAsync, verdictOf } from './validate.js'

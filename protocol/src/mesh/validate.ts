@@ -1,10 +1,17 @@
-import { ENVELOPE_OVERHEAD_BYTES, MAX_BODY_BYTES } from '../constants.js'
-import { decodeEnvelope, type OpenedMessage, openEnvelope } from '../envelope/envelope.js'
-import { decodeBody } from '../messages/codecs.js'
+import {
+  assertSigned,
+  assertSignedAsync,
+  checkBody,
+  checkSignatureFields,
+  decodeTypedEnvelope,
+  type OpenedMessage,
+  openedMessage,
+  type PendingEnvelope,
+} from '../envelope/envelope.js'
+import type { AsyncVerifier } from '../identity/signer.js'
 import { Topic, type TopicName } from '../messages/topics.js'
-import { type MessageType, messageTypeFromCode } from '../messages/types.js'
+import type { MessageBodies, MessageType } from '../messages/types.js'
 import { checkBinding } from '../validation/binding.js'
-import { validateContent } from '../validation/content.js'
 import { ValidationError, type ValidationErrorCode } from '../validation/errors.js'
 import type { PeerAllowlist } from './allowlist.js'
 
@@ -48,41 +55,76 @@ function checkSigner(type: MessageType, signer: Uint8Array, ctx: GossipValidatio
   checkBinding(bound.record, { netuid: ctx.netuid, headBlock: ctx.headBlock, isPermitted: ctx.isPermitted, signer })
 }
 
-/**
- * Validate gossip bytes received on a topic, in the fixed order of design §4: size → decode → version
- * (both in `decodeEnvelope`, which also refuses non-canonical bytes) → type → freshness in blocks (with
- * the block-independent content rules, all cheap) → signer bound and permitted → signature (then
- * `openEnvelope` decodes and checks the body again) → for peer records, the binding itself. Semantics
- * specific to the node (e.g. "a job must match what I derive") are the caller's hook, run after this.
- *
- * Freshness needs the body, which `openEnvelope` only decodes after the signature; the pre-pass decodes it
- * first so stale or wrong-subnet messages never cost a signature check.
- *
- * @throws ValidationError with the verdict; anything else is a bug and the adapter maps it to Ignore.
- */
-export function validateGossip(name: TopicName, bytes: Uint8Array, ctx: GossipValidationContext): OpenedMessage {
-  const type: MessageType = Topic[name]
-  const env = decodeEnvelope(bytes, MAX_BODY_BYTES[type] + ENVELOPE_OVERHEAD_BYTES)
-  const actual = messageTypeFromCode(env.type)
-  if (actual === undefined) throw new ValidationError('MESH_UNKNOWN_TYPE', { field: 'type', actual: env.type })
-  if (actual !== type) throw new ValidationError('MESH_UNEXPECTED_TYPE', { field: 'type', actual: env.type })
-  validateContent(type, decodeBody(type, env.body), {
-    netuid: ctx.netuid,
-    signer: env.signer,
-    headBlock: ctx.headBlock,
-    acceptStale: ctx.acceptStale,
-  })
-  checkSigner(type, env.signer, ctx)
-  const opened = openEnvelope(bytes, {
-    netuid: ctx.netuid,
-    expectedType: type,
-    headBlock: ctx.headBlock,
-    acceptStale: ctx.acceptStale,
-  })
+// Everything validateGossip checks before the signature, in order (see validateGossip).
+function beforeSignature(
+  name: TopicName,
+  bytes: Uint8Array,
+  ctx: GossipValidationContext,
+): { pending: PendingEnvelope; body: MessageBodies[MessageType] } {
+  const { envelope, type } = decodeTypedEnvelope(bytes, Topic[name])
+  const body = checkBody(type, envelope, ctx)
+  checkSigner(type, envelope.signer, ctx)
+  return { pending: checkSignatureFields(bytes, envelope, type, ctx.netuid), body }
+}
+
+// Everything validateGossip does after the signature.
+function afterSignature(
+  pending: PendingEnvelope,
+  body: MessageBodies[MessageType],
+  ctx: GossipValidationContext,
+): OpenedMessage {
+  const opened = openedMessage(pending, body)
   if (opened.type === 'peer-record') {
     checkBinding(opened, { netuid: ctx.netuid, headBlock: ctx.headBlock, isPermitted: ctx.isPermitted })
   }
   return opened
+}
+
+/**
+ * Validate gossip bytes received on a topic, in the fixed order of design §4: size → decode → version
+ * (both in `decodeEnvelope`, which also refuses non-canonical bytes) → type → the body's decoding and
+ * content rules with freshness in blocks (cheap) → signer bound and permitted → body size, scheme and key
+ * lengths → signature → for peer records, the binding itself. Semantics specific to the node (e.g. "a job
+ * must match what I derive") are the caller's hook, run after this.
+ *
+ * The body is decoded before the signature, so stale or wrong-subnet messages never cost a signature check.
+ *
+ * @throws ValidationError with the verdict; anything else is a bug and the adapter maps it to Ignore.
+ */
+export function validateGossip(name: TopicName, bytes: Uint8Array, ctx: GossipValidationContext): OpenedMessage {
+  const { pending, body } = beforeSignature(name, bytes, ctx)
+  assertSigned(pending)
+  return afterSignature(pending, body, ctx)
+}
+
+/** Options of {@link validateGossipAsync}. */
+export interface ValidateGossipAsyncOptions {
+  /** Checks the signature. @default verifySignatureAsync (ed25519 on libuv's threadpool, sr25519 inline) */
+  verify?: AsyncVerifier
+}
+
+/**
+ * {@link validateGossip} with the signature checked off the event loop: the same checks in the same order
+ * with the same codes, but ed25519 signatures verify on libuv's threadpool, so a batch validated
+ * concurrently uses every core while the loop goes on (e.g. writing the previous batch). sr25519 types and
+ * a peer record's node-key countersignature still verify inline. Rejects with what `validateGossip` throws.
+ * `ctx` is read again after the signature (peer-record binding), as a later call would see it. Do not
+ * mutate `bytes` until the promise settles.
+ *
+ * @example
+ * ```ts
+ * const opened = await Promise.allSettled(batch.map((b) => validateGossipAsync('results', b, ctx)))
+ * ```
+ */
+export async function validateGossipAsync(
+  name: TopicName,
+  bytes: Uint8Array,
+  ctx: GossipValidationContext,
+  opts: ValidateGossipAsyncOptions = {},
+): Promise<OpenedMessage> {
+  const { pending, body } = beforeSignature(name, bytes, ctx)
+  await assertSignedAsync(pending, opts.verify)
+  return afterSignature(pending, body, ctx)
 }
 
 /** A gossipsub verdict. */

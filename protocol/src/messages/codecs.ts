@@ -1,4 +1,3 @@
-import { equals } from 'uint8arrays/equals'
 import {
   MAX_ARTIFACT_URIS,
   MAX_BODY_BYTES,
@@ -19,6 +18,15 @@ import {
 } from '../proto/kinitro.js'
 import { ValidationError } from '../validation/errors.js'
 import type { MessageBodies, MessageType } from './types.js'
+
+/**
+ * True when two byte arrays hold the same bytes. Native memcmp: the canonical-form checks compare whole
+ * envelopes and bodies on every message, and `uint8arrays/equals` (a JS loop) measured ~150x slower on a
+ * 1.5 kB result (31 µs vs 0.2 µs), a third of an indexer's per-result CPU (test/bench/indexer-ingest.bench.ts).
+ */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
+}
 
 /** Encoder and decoder of one message type's body. */
 export interface BodyCodec<T> {
@@ -88,6 +96,6 @@ export function decodeBody<T extends MessageType>(type: T, bytes: Uint8Array): M
   } catch {
     throw new ValidationError('MESH_MALFORMED', { field: 'body' })
   }
-  if (!equals(codec.encode(body), bytes)) throw new ValidationError('MESH_NON_CANONICAL', { field: 'body' })
+  if (!sameBytes(codec.encode(body), bytes)) throw new ValidationError('MESH_NON_CANONICAL', { field: 'body' })
   return body
 }

@@ -56,6 +56,8 @@ export const VALIDATION_ERROR_ACTIONS = {
   MESH_BINDING_MISMATCH: 'reject',
   /** A job status or result from a validator neither assigned to the job nor taking it over in our view. */
   MESH_NOT_ASSIGNED: 'ignore',
+  /** The receiver's store is behind (its write queue is full); it will fetch the message by catch-up. */
+  MESH_BUSY: 'ignore',
 } as const satisfies Record<string, ValidationAction>
 
 /** A validation error code (`MESH_…`). */
@@ -85,6 +87,7 @@ export const VALIDATION_ERROR_FIXES: Readonly<Record<ValidationErrorCode, string
   MESH_BINDING_NOT_PERMITTED: 'get a validator permit or the minimum stake',
   MESH_BINDING_MISMATCH: 'sign with the node key named in your current peer record',
   MESH_NOT_ASSIGNED: 'evaluate only jobs rendezvous assigns you, or take-overs after the assignees went silent',
+  MESH_BUSY: 'nothing: the receiver sheds load while its store catches up and fetches the message later by catch-up',
 }
 
 /** Every validation error code; the README's error table must list exactly these. */

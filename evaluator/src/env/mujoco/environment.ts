@@ -196,6 +196,23 @@ export class MujocoEnvironment implements Environment {
     return out
   }
 
+  positions(): Record<string, Vec3> {
+    this.#assertOpen()
+    const sim = this.#sim
+    const out: Record<string, Vec3> = { effector: sim.tcp() }
+    const family = this.#task.family
+    if (family === 'push' || family === 'pick-place') out.object = sim.objectPos()
+    if (this.#ids.goalMocap >= 0) {
+      const m = this.#data.mocap_pos as Float64Array
+      const i = 3 * this.#ids.goalMocap
+      out.target = [m[i]!, m[i + 1]!, m[i + 2]!]
+    } else {
+      // Fixture tasks have no goal marker: the effector's target is the part it must press or pull.
+      out.target = sim.geomPos(family === 'button-press' ? 'button' : 'handle')
+    }
+    return out
+  }
+
   render(camera: string): ImageTensor {
     this.#assertOpen()
     let cam = this.#cameras.find((c) => c.spec.name === camera)?.cam ?? this.#renderCams.get(camera)

@@ -113,6 +113,11 @@ class PointReachEnv implements Environment {
     return out
   }
 
+  positions(): Record<string, [number, number, number]> {
+    const s = this.#s
+    return { effector: [s[1]!, s[2]!, 0], target: [s[6]!, s[7]!, 0] }
+  }
+
   async close(): Promise<void> {
     this.#started = false
   }

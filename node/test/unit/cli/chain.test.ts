@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Command, CommanderError } from 'commander'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createDevChain, type DevChain, hotkeyFromUri } from '#protocol'
-import { chainCommand, chainConfigFrom, openChain } from '../../../src/cli/chain.js'
+import { createDevChain, type DevChain, hotkeyFromUri, openChain } from '#protocol'
+import { chainCommand, chainConfigFrom } from '../../../src/cli/chain.js'
 
 interface Run {
   out: string

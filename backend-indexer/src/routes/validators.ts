@@ -1,0 +1,61 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { errorResponses, Hotkey, Nullable } from '../http/schemas.js'
+import { notFound } from './common.js'
+import { VALIDATOR_RECENT_RESULTS } from './constants.js'
+import { ResultRowSchema, validatorActivityProperties } from './schemas/rows.js'
+import { validatorViews } from './validators-view.js'
+
+const validatorViewProperties = {
+  ...validatorActivityProperties,
+  uid: Nullable(Type.Integer()),
+  stake: Nullable(Type.String({ description: 'stake weight in rao, decimal' })),
+  permitted: Type.Boolean(),
+  agreement: Type.Object(
+    { announced: Type.Integer(), matching: Type.Integer() },
+    { description: "over the newest weights announcement: matching = its inputsDigest equals the indexer's" },
+  ),
+}
+
+const ValidatorViewSchema = Type.Object(validatorViewProperties)
+const ValidatorDetailSchema = Type.Object({
+  ...validatorViewProperties,
+  recentResults: Type.Array(ResultRowSchema),
+})
+
+/** `GET /v1/validators` and `GET /v1/validators/:hotkey`. */
+export const validatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store, scores, observer } = app.indexer
+
+  app.get(
+    '/v1/validators',
+    {
+      schema: {
+        summary: 'Every validator seen, with stake, permit and weights agreement',
+        tags: ['validators'],
+        response: { 200: Type.Object({ items: Type.Array(ValidatorViewSchema) }), ...errorResponses },
+      },
+    },
+    async () => ({ items: validatorViews(await store.validators(), observer, scores.current()) }),
+  )
+
+  app.get(
+    '/v1/validators/:hotkey',
+    {
+      schema: {
+        summary: 'One validator with its recent results',
+        tags: ['validators'],
+        params: Type.Object({ hotkey: Hotkey }),
+        response: { 200: ValidatorDetailSchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const hotkey = req.params.hotkey
+      const row = (await store.validators()).find((v) => v.validator === hotkey)
+      if (row === undefined) throw notFound('validator', hotkey)
+      const [view] = validatorViews([row], observer, scores.current())
+      const recent = await store.results({ validator: hotkey, limit: VALIDATOR_RECENT_RESULTS })
+      return { ...view!, recentResults: recent.items }
+    },
+  )
+}

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { decodeEnvelope, type OpenedMessage } from '../envelope/envelope.js'
+import type { Logger } from '../logger.js'
+import type { MeshHost } from '../mesh/host.js'
+import { createSyncClient, type SyncVerdict } from '../mesh/sync/client.js'
+import { validateGossip, verdictOf } from '../mesh/validate.js'
+import { type TopicName, topicOfType } from '../messages/topics.js'
+import { messageTypeFromCode } from '../messages/types.js'
+import type { Ingest } from './ingest.js'
+import type { ChainView } from './view.js'
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+/** Topics in dependency order: records bind signers, manifests define jobs, jobs precede their results. */
+const SYNC_TOPICS: readonly TopicName[] = ['peers', 'competitions', 'jobs', 'status', 'results', 'weights']
+/** Blocks re-fetched before the last synced block: messages made then may have arrived late. */
+export const SYNC_OVERLAP_BLOCKS = 50
+/** Blocks between periodic catch-ups (also run on every new validator connection). */
+export const CATCH_UP_EVERY_BLOCKS = 30
+
+/** Inputs of {@link createCatchUpLoop}. */
+export interface CatchUpLoopInit {
+  netuid: number
+  host: () => MeshHost
+  view: ChainView
+  ingest: Pick<Ingest, 'semantics' | 'accept'>
+  /** The last block a complete catch-up reached (persisted by the caller). */
+  checkpoint: { get(): Promise<number | undefined>; put(block: number): Promise<void> }
+  /** With no validator connected, count as synced (a lone devnet node). @default false */
+  aloneAllowed?: boolean
+  logger: Logger
+  signal: AbortSignal
+}
+
+/** What the last round did. */
+export interface CatchUpReport {
+  at: number
+  accepted: number
+  rejected: number
+  complete: boolean
+}
+
+/** Catch-up from connected validators over the sync protocols, every item validated as gossip is. */
+export interface CatchUpLoop {
+  /** Run a round now; callers arriving while one runs share it. */
+  schedule(): Promise<void>
+  /** Run a round when none completed yet or {@link CATCH_UP_EVERY_BLOCKS} passed since the last one. */
+  onBlock(head: number): void
+  /** True once a round completed (or alone, when allowed). */
+  synced(): boolean
+  last(): CatchUpReport | null
+}
+
+/**
+ * Gossip is best effort; this repairs what a peer missed: status → range per topic → by id, from the last
+ * complete round minus an overlap, each item through `validateGossip` (stale allowed) and the caller's
+ * semantics before it is stored. Shared by validator nodes and the indexer's observer.
+ */
+export function createCatchUpLoop(init: CatchUpLoopInit): CatchUpLoop {
+  const { netuid, view, ingest, signal } = init
+  const log = init.logger.child('node:catch-up')
+  let synced = false
+  let running: Promise<void> | undefined
+  let lastBlock = -Infinity
+  let last: CatchUpReport | null = null
+
+  async function round(): Promise<void> {
+    const h = init.host()
+    const validators = new Set(h.allowlist.validators().map((v) => v.peerId))
+    const peers = h
+      .connectedPeers()
+      .filter((p) => validators.has(p))
+      .map((p) => peerIdFromString(p))
+    const to = view.head().number
+    if (peers.length === 0) {
+      // Nobody to ask yet: alone we are as synced as the mesh we can see; a connecting peer triggers a new round.
+      synced = init.aloneAllowed === true
+      return
+    }
+    const from = Math.max(0, ((await init.checkpoint.get()) ?? 0) - SYNC_OVERLAP_BLOCKS)
+    const pending = new Map<string, { topic: TopicName; message: OpenedMessage }>()
+    const summary = await createSyncClient(h.libp2p(), { netuid, logger: log }).catchUp({
+      peers,
+      topics: SYNC_TOPICS,
+      fromBlock: from,
+      toBlock: to,
+      signal,
+      validate: async (bytes): Promise<SyncVerdict> => {
+        try {
+          const type = messageTypeFromCode(decodeEnvelope(bytes).type)
+          if (type === undefined) return 'reject'
+          const topic = topicOfType(type)
+          const message = validateGossip(topic, bytes, {
+            netuid,
+            headBlock: view.head().number,
+            isPermitted: (k) => view.isPermitted(k),
+            isManifestSigner: (k) => view.isOwner(k),
+            allowlist: h.allowlist,
+            acceptStale: true,
+          })
+          if (message.type === 'peer-record') h.allowlist.addPeerRecord(message)
+          await ingest.semantics(message, topic)
+          pending.set(hex(message.id), { topic, message })
+          return 'accept'
+        } catch (err) {
+          const v = verdictOf(err)
+          log.debug('sync item refused', { result: v.result, code: v.code, bytes: bytes.length })
+          return v.result
+        }
+      },
+      store: async (bytes) => {
+        const id = createHash('sha256').update(bytes).digest('hex')
+        const p = pending.get(id)
+        if (p === undefined) return
+        pending.delete(id)
+        ingest.accept({ topic: p.topic, message: p.message, bytes })
+      },
+    })
+    last = { at: Date.now(), accepted: summary.accepted, rejected: summary.rejected, complete: summary.complete }
+    if (summary.complete) await init.checkpoint.put(to)
+    synced = summary.complete
+    log.info('catch-up done', {
+      from,
+      to,
+      accepted: summary.accepted,
+      rejected: summary.rejected,
+      complete: summary.complete,
+    })
+  }
+
+  function schedule(): Promise<void> {
+    if (running !== undefined || signal.aborted) return running ?? Promise.resolve()
+    lastBlock = view.head().number
+    running = round()
+      .catch((err) => {
+        if (!signal.aborted) log.warn('catch-up failed', {}, err)
+      })
+      .finally(() => {
+        running = undefined
+      })
+    return running
+  }
+
+  return {
+    schedule,
+    onBlock(head) {
+      if (!synced || head - lastBlock >= CATCH_UP_EVERY_BLOCKS) void schedule()
+    },
+    synced: () => synced,
+    last: () => last,
+  }
+}

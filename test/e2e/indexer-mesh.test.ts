@@ -1,0 +1,312 @@
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type DevHub, evaluatorConfigSchema, startDevHub } from '#evaluator'
+import { auditWeights, createIndexer, createSqliteStore, type Indexer, type IndexerStore } from '#indexer'
+import {
+  bootstrapSubnet,
+  createEvaluation,
+  createStore,
+  createValidatorNode,
+  DEVNET_COMPETITION_ID,
+  type DevSubnet,
+  type PreparedValidator,
+  prepareValidator,
+  type Store,
+  type ValidatorNode,
+} from '#node'
+import {
+  createDevChain,
+  createLogger,
+  createMeshHost,
+  createNodeKey,
+  type DevChain,
+  type MeshHost,
+  type NodeKey,
+  silentLogger,
+  TOPIC_NAMES,
+} from '#protocol'
+import { hostileMessages } from '../faults/hostile-messages.js'
+import { makeTempDir, type TempDir } from '../utils/temp-dir.js'
+import { until } from '../utils/until.js'
+
+// The indexer against a real mesh (design §9): three in-process validator nodes on real TCP evaluate the
+// sample miners on the dev chain; the indexer is an observer peer with its own SQLite store. It must hold
+// what the validators hold, compute the weights they set, refuse what they refuse, and fill gaps by
+// catch-up after downtime.
+
+const VALIDATORS = 3
+const logger = process.env.KINITRO_TEST_LOG
+  ? createLogger({ level: process.env.KINITRO_TEST_LOG as 'info' })
+  : silentLogger
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+
+let tmp: TempDir
+let dev: DevChain
+let hub: DevHub
+let subnet: DevSubnet
+let prepared: PreparedValidator[]
+let hostileId: PreparedValidator
+let observerKey: NodeKey
+let indexer: Indexer | undefined
+let indexerStore: IndexerStore | undefined
+const nodes: ValidatorNode[] = []
+const stores: Store[] = []
+
+function resultIds(store: Store): string[] {
+  const page = store.log.range({ topic: 'results', fromBlock: 0, toBlock: 1e12, limit: 1000 })
+  return page.entries.map((e) => hex(e.id)).sort()
+}
+
+async function indexedResultIds(ix: Indexer): Promise<string[]> {
+  const out: string[] = []
+  let cursor: string | undefined
+  for (;;) {
+    const q = cursor === undefined ? '' : `&cursor=${cursor}`
+    const res = await ix.app().inject({ url: `/v1/results?limit=100${q}` })
+    const body = res.json() as { items: { messageId: string }[]; nextCursor?: string }
+    out.push(...body.items.map((r) => r.messageId))
+    if (body.nextCursor === undefined) break
+    cursor = body.nextCursor
+  }
+  return out.sort()
+}
+
+async function startIndexer(): Promise<Indexer> {
+  indexerStore = await createSqliteStore({ path: tmp.file('indexer.sqlite') })
+  return createIndexer({
+    chain: dev.client(1),
+    nodeKey: observerKey,
+    store: indexerStore,
+    mesh: {
+      peerRecords: [...prepared.map((p) => p.record), hostileId.record],
+      bootstrap: prepared.map((p) => p.dialAddr),
+    },
+    rateLimit: false,
+    dashboard: false,
+    logger: logger.child('indexer'),
+  })
+}
+
+beforeAll(async () => {
+  tmp = makeTempDir('kinitro-indexer-mesh-')
+  dev = await createDevChain({ path: tmp.file('chain.sqlite'), blockTimeMs: 250 })
+  hub = await startDevHub()
+  const chain = dev.client(1)
+  // One extra registered validator hotkey: the hostile peer's identity (bound, permitted, lying).
+  subnet = await bootstrapSubnet({
+    admin: dev.admin,
+    chain,
+    netuid: 1,
+    validators: VALIDATORS + 1,
+    hub,
+    episodesPerTask: 2,
+    maxSteps: 80,
+    cycleLengthBlocks: 40,
+  })
+  // The job-status freshness window is 300 blocks: start past it so the hostile peer can make a stale one.
+  await dev.admin.advance(400)
+  const head = (await chain.head()).number
+  const all = await Promise.all(subnet.validators.map((v) => prepareValidator({ netuid: 1, hotkey: v.hotkey, head })))
+  prepared = all.slice(0, VALIDATORS)
+  hostileId = all[VALIDATORS] as PreparedValidator
+  observerKey = await createNodeKey()
+  const config = evaluatorConfigSchema.parse({ fetch: { hubUrl: hub.url, allowInsecureHttp: true } })
+  for (const [i, p] of prepared.entries()) {
+    const store = createStore({ path: tmp.file(`v${i}.sqlite`) })
+    stores.push(store)
+    nodes.push(
+      createValidatorNode({
+        chain: dev.client(1),
+        hotkey: (subnet.validators[i] as DevSubnet['validators'][number]).hotkey,
+        nodeKey: p.nodeKey,
+        store,
+        evaluation: createEvaluation({ config, dataDir: join(tmp.dir, `v${i}`), logger }),
+        canaries: false,
+        mesh: {
+          listen: [p.listen],
+          peerRecords: all.filter((_, j) => j !== i).map((q) => q.record),
+          bootstrap: prepared.filter((_, j) => j < i).map((q) => q.dialAddr),
+          observers: [observerKey.peerId.toString()],
+        },
+        manifests: i === 0 ? [subnet.manifest] : [],
+        weights: { intervalBlocks: 10 },
+        silenceBlocks: 12,
+        health: false,
+        logger: logger.child(`v${i}`),
+      }),
+    )
+  }
+  for (const n of nodes) await n.start()
+  indexer = await startIndexer()
+  await indexer.start()
+}, 180_000)
+
+afterAll(async () => {
+  await indexer?.stop().catch(() => {})
+  for (const n of nodes) await n.stop().catch(() => {})
+  for (const s of stores) s.close()
+  await hub?.stop()
+  await dev?.close()
+  tmp?.cleanup()
+}, 120_000)
+
+describe('the indexer as an observer peer of a real validator mesh', () => {
+  it('stores exactly the results the validators accepted, and computes the weights they set', async () => {
+    const ix = indexer as Indexer
+    // Two miners × three replicas (the silent hostile identity's share is taken over).
+    await until('six results on every validator', () => stores.every((s) => resultIds(s).length >= 6), {
+      timeoutMs: 240_000,
+    })
+    const expected = resultIds(stores[0] as Store)
+    for (const s of stores) expect(resultIds(s), 'validators agree on the result set').toEqual(expected)
+    await until('the indexer to hold the same results', async () => {
+      const got = await indexedResultIds(ix)
+      return got.length >= expected.length && expected.every((id) => got.includes(id))
+    })
+
+    // Every validator sets weights from the full view; the indexer computes the same vector and digest.
+    const snapshot = await until(
+      'weights set by every validator equal to the indexer’s',
+      async () => {
+        const s = await ix.scores.compute()
+        if (s === undefined) return undefined
+        const mine = JSON.stringify({ uids: s.output.u16.uids, weights: s.output.u16.values })
+        const theirs = nodes.map((n) => JSON.stringify(n.status().weights?.lastWeights ?? null))
+        return theirs.every((t) => t === mine) ? s : undefined
+      },
+      { timeoutMs: 120_000 },
+    )
+    const latest = await until('each validator’s announcement with the same digest indexed', async () => {
+      const res = await ix.app().inject({ url: '/v1/weights/latest' })
+      const body = res.json() as { validators: { validator: string; inputsDigest: string }[] }
+      const matching = body.validators.filter((v) => v.inputsDigest === snapshot.output.inputsDigest)
+      return matching.length === VALIDATORS ? body : undefined
+    })
+    expect(latest.validators.map((v) => v.validator).sort()).toEqual(
+      subnet.validators
+        .slice(0, VALIDATORS)
+        .map((v) => v.hotkey.ss58)
+        .sort(),
+    )
+
+    // `kinitro audit`: the signed log supports every honest validator's weights, on chain too.
+    const audit = await auditWeights({
+      store: indexerStore as IndexerStore,
+      chain: dev.client(1),
+      block: (await dev.client(1).head()).number,
+    })
+    for (const v of subnet.validators.slice(0, VALIDATORS)) {
+      expect(audit.validators.find((a) => a.validator === v.hotkey.ss58)?.verdict, `audit of ${v.hotkey.ss58}`).toBe(
+        'supported',
+      )
+    }
+    expect(audit.flagged).toEqual([])
+
+    // The leaderboard ranks the expert first, and jobs, statuses and the manifest are indexed too.
+    const board = (await ix.app().inject({ url: '/v1/leaderboard' })).json() as {
+      competitions: { entries: { hotkey: string; rank: number }[] }[]
+    }
+    const expert = subnet.miners.find((m) => m.policy === 'expert')?.hotkey.ss58
+    expect(board.competitions[0]?.entries[0]?.hotkey).toBe(expert)
+    const jobs = (await ix.app().inject({ url: '/v1/jobs?limit=1000' })).json() as {
+      items: { jobId: string; statuses: { state: string }[]; results: unknown[] }[]
+    }
+    const finished = jobs.items.filter((j) => j.results.length > 0)
+    expect(finished.length).toBeGreaterThanOrEqual(2)
+    for (const j of finished)
+      expect(
+        j.statuses.some((s) => s.state === 'done'),
+        `job ${j.jobId} done`,
+      ).toBe(true)
+    const comps = (await ix.app().inject({ url: '/v1/competitions' })).json() as { items: { id: string }[] }
+    expect(comps.items.map((c) => c.id)).toEqual([DEVNET_COMPETITION_ID])
+  }, 420_000)
+
+  it('never stores or serves what a bound but hostile peer forges, replays or oversizes', async () => {
+    const ix = indexer as Indexer
+    let head = (await dev.client(1).head()).number
+    // The hostile peer admits only the observer: anything the indexer stores came through validation.
+    const observerPeer = observerKey.peerId.toString()
+    const hostile: MeshHost = createMeshHost({
+      netuid: 1,
+      nodeKey: hostileId.nodeKey,
+      headBlock: () => head,
+      isPermitted: () => true,
+      onAccepted: () => {},
+      observers: [observerPeer],
+    })
+    await hostile.start()
+    try {
+      await hostile.dial(ix.observer.multiaddrs()[0] as string)
+      await until('the hostile peer to see the indexer on every topic', () =>
+        TOPIC_NAMES.every((t) => hostile.topicPeers(t).includes(observerPeer)),
+      )
+      head = (await dev.client(1).head()).number
+      const { control, attacks } = hostileMessages({
+        netuid: 1,
+        head,
+        bound: hostileId.nodeKey,
+        stranger: await createNodeKey(),
+      })
+      for (const a of attacks) await hostile.publish(a.type, a.bytes)
+      const ok = control(head)
+      await hostile.publish(ok.type, ok.bytes)
+      await until('the valid control message indexed', () => hasMessage(ok.id))
+      // Every attack judged (counted under its own code) before we look for it in the store.
+      await until('every attack refused under its code', () => {
+        const refused = ix.observer.status().refused
+        return attacks.every((a) => (refused[a.code as string] ?? 0) >= 1)
+      })
+      await ix.observer.flush()
+      for (const a of attacks) {
+        expect(await hasMessage(a.id), `"${a.name}" stored`).toBe(false)
+      }
+      const weights = (await ix.app().inject({ url: '/v1/weights?limit=1000' })).json() as {
+        items: { messageId: string }[]
+      }
+      const served = new Set(weights.items.map((w) => w.messageId))
+      expect(served.has(ok.id), 'control served').toBe(true)
+      for (const a of attacks) expect(served.has(a.id), `"${a.name}" served`).toBe(false)
+      // The control announcement is signed and valid, but no log supports its weights: the audit says so.
+      const audit = await auditWeights({
+        store: indexerStore as IndexerStore,
+        chain: dev.client(1),
+        block: (await dev.client(1).head()).number,
+      })
+      const liar = subnet.validators[VALIDATORS]?.hotkey.ss58 as string
+      expect(audit.validators.find((v) => v.validator === liar)?.verdict).toBe('unsupported')
+      expect(audit.flagged).toEqual([liar])
+    } finally {
+      await hostile.stop()
+    }
+  }, 180_000)
+
+  it('fills every gap by catch-up after it was stopped while the mesh went on', async () => {
+    const before = resultIds(stores[0] as Store).length
+    await (indexer as Indexer).stop()
+    indexer = undefined
+    // The mesh keeps evaluating without it: a new cycle's results arrive on every validator.
+    await until(
+      'a new cycle of results on every validator',
+      () => stores.every((s) => resultIds(s).length >= before + 6),
+      { timeoutMs: 240_000 },
+    )
+    const expected = resultIds(stores[0] as Store)
+    const ix = await startIndexer()
+    indexer = ix
+    await ix.start()
+    await until(
+      'the restarted indexer to hold every result',
+      async () => {
+        const got = await indexedResultIds(ix)
+        return expected.every((id) => got.includes(id)) ? got : undefined
+      },
+      { timeoutMs: 120_000 },
+    )
+    expect(ix.observer.status().lastCatchUp?.accepted ?? 0, 'items fetched by catch-up').toBeGreaterThan(0)
+  }, 420_000)
+})
+
+async function hasMessage(id: string): Promise<boolean> {
+  return (await (indexerStore as IndexerStore).message(id)) !== undefined
+}
