@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
+import type { Registry } from 'prom-client'
 import { dashboardPlugin } from './dashboard/index.js'
 import { ApiError } from './errors.js'
 import type { FeedHub } from './feeds/types.js'
@@ -44,6 +45,8 @@ export interface BuildAppOptions {
   cors?: { origin: string | boolean | RegExp | (string | RegExp)[] }
   /** Reported by `/health` and the OpenAPI document. @default '0.0.0-dev' */
   version?: string
+  /** Serve these Prometheus metrics at `GET /metrics` (kept out of the OpenAPI document). @default none */
+  metricsRegister?: Registry
 }
 
 /** Defaults of {@link BuildAppOptions}. */
@@ -110,6 +113,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     log,
   })
   await app.register(apiRoutes)
+  const register = opts.metricsRegister
+  if (register !== undefined) {
+    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+      reply.type(register.contentType).send(await register.metrics()),
+    )
+  }
   if (opts.feed !== undefined) await opts.feed.register(app)
   if (opts.dashboard !== false) await app.register(dashboardPlugin)
   return app

@@ -145,6 +145,7 @@ export function createIndexer(init: IndexerInit): Indexer {
         ...(init.cors === undefined ? {} : { cors: init.cors }),
         dashboard: init.dashboard ?? true,
         logger: log,
+        metricsRegister: register,
         ...(init.version === undefined ? {} : { version: init.version }),
       })
       address = await app.listen({ host: init.http?.host ?? '127.0.0.1', port: init.http?.port ?? 0 })

@@ -146,6 +146,8 @@ function project(m: OpenedMessage, bytes: Uint8Array, ctx: GossipValidationConte
     signer: m.signer,
     hotkey: hotkeyOf(m, ctx),
     envelope: bytes,
+    // As the observer does: the body validation decoded is projected, not decoded again.
+    opened: { type: m.type, body: m.body },
   })
 }
 

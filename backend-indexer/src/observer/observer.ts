@@ -109,7 +109,7 @@ export function createObserver(init: ObserverInit): Observer {
   // The ingest appends synchronously; the store is async and batched. Live messages go to the writer;
   // the start-up replay reads the store's rows preloaded into memory.
   const ingestLog: IngestLog = {
-    append(entry) {
+    append(entry, message) {
       if (preload !== undefined) return false
       void writer
         .add(
@@ -120,6 +120,7 @@ export function createObserver(init: ObserverInit): Observer {
             signer: entry.signer,
             hotkey: entry.hotkey ?? null,
             envelope: entry.envelope,
+            ...(message === undefined ? {} : { opened: { type: message.type, body: message.body } }),
           }),
         )
         .catch(() => {

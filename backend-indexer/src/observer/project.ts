@@ -36,6 +36,8 @@ export interface ProjectInput {
   hotkey: string | null
   envelope: Uint8Array
   receivedAt?: number
+  /** The type and body validation already decoded; without it the envelope is decoded here. */
+  opened?: { type: MessageType; body: unknown }
 }
 
 /**
@@ -43,10 +45,8 @@ export interface ProjectInput {
  * here it is only decoded (no signature check), so a projection costs a protobuf decode, not a verify.
  */
 export function projectMessage(input: ProjectInput): IndexedMessage {
-  const env = decodeEnvelope(input.envelope)
-  const type = messageTypeFromCode(env.type) as MessageType
+  const { type, body } = input.opened ?? decoded(input.envelope)
   const messageId = hex(input.id)
-  const body = decodeBody(type, env.body)
   return {
     id: messageId,
     topic: input.topic,
@@ -58,6 +58,12 @@ export function projectMessage(input: ProjectInput): IndexedMessage {
     envelope: input.envelope,
     projection: projectionOf(type, body, messageId, input.hotkey),
   }
+}
+
+function decoded(envelope: Uint8Array): { type: MessageType; body: unknown } {
+  const env = decodeEnvelope(envelope)
+  const type = messageTypeFromCode(env.type) as MessageType
+  return { type, body: decodeBody(type, env.body) }
 }
 
 function projectionOf(type: MessageType, body: unknown, messageId: string, hotkey: string | null): Projection {

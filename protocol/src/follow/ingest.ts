@@ -49,8 +49,11 @@ export interface IngestLogPage {
  * preloads its stored messages so `range` can serve the start-up replay synchronously).
  */
 export interface IngestLog {
-  /** Record one message; true when it was new. */
-  append(entry: IngestLogEntry): boolean
+  /**
+   * Record one message; true when it was new. `message` is the envelope already opened by validation, so
+   * a log that needs the body (the indexer's projections) does not decode it again.
+   */
+  append(entry: IngestLogEntry, message?: OpenedMessage): boolean
   range(query: {
     topic?: string
     fromBlock: number
@@ -230,7 +233,7 @@ export function createIngest(init: IngestInit): Ingest {
     },
     accept({ topic, message, bytes }) {
       const hotkey = hotkeyOf(message)
-      const isNew = init.log.append(entryOf(topic, message, bytes, hotkey))
+      const isNew = init.log.append(entryOf(topic, message, bytes, hotkey), message)
       apply(message, hotkey)
       if (isNew) init.onStored?.(message, hotkey)
     },

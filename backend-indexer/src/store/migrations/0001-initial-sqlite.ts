@@ -123,8 +123,6 @@ CREATE INDEX episodes_block ON episodes (block, result_id, episode_index);
 CREATE INDEX episodes_job ON episodes (job_id);
 CREATE INDEX episodes_miner ON episodes (miner_hotkey, block, result_id, episode_index);
 CREATE INDEX episodes_validator ON episodes (validator, block, result_id, episode_index);
-CREATE INDEX episodes_env ON episodes (env_id, block, result_id, episode_index);
-CREATE INDEX episodes_success ON episodes (success, block, result_id, episode_index);
 
 CREATE TABLE weights (
   message_id    BLOB PRIMARY KEY NOT NULL,

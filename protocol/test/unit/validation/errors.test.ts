@@ -34,6 +34,7 @@ describe('ValidationError', () => {
     expect(ignored).toEqual([
       'MESH_BINDING_EXPIRED',
       'MESH_BINDING_NOT_PERMITTED',
+      'MESH_BUSY',
       'MESH_JOB_NOT_DERIVED',
       'MESH_NOT_ASSIGNED',
       'MESH_STALE',
