@@ -164,7 +164,11 @@ export function createObserver(init: ObserverInit): Observer {
         const v = await store.getKv(SYNCED_KEY)
         return v === undefined ? undefined : Number(v)
       },
-      put: (block) => store.putKv(SYNCED_KEY, String(block)),
+      // The checkpoint may only pass what is durably stored: flush the writer's pending batches first.
+      put: async (block) => {
+        await writer.flush()
+        await store.putKv(SYNCED_KEY, String(block))
+      },
     },
     logger: log,
     signal: controller.signal,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { promises as fs } from 'node:fs'
+import { existsSync, promises as fs } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -236,14 +236,25 @@ export function createProcessRuntime(init: ProcessRuntimeInit = {}): Runtime {
         // The forwarder starts before prlimit applies, so the policy's address-space limit does not bind it;
         // it still counts towards the process limit (node holds ~7 threads).
         const script = `${SANDBOX_NODE} ${SANDBOX_FORWARDER} ${SANDBOX_SOCKET_DIR}/policy.sock ${port} & exec "$@"`
-        child = spawn(opts.bwrapPath, [...bwrap, '--', '/bin/sh', '-c', script, 'sh', ...limited], {
+        const [cmd, ...args] = withParentDeath([
+          opts.bwrapPath,
+          ...bwrap,
+          '--',
+          '/bin/sh',
+          '-c',
+          script,
+          'sh',
+          ...limited,
+        ])
+        child = spawn(cmd as string, args, {
           detached: true,
           stdio: ['ignore', 'pipe', 'pipe'],
           env: {},
           ...runAs,
         })
       } else {
-        child = spawn(limited[0] as string, limited.slice(1), {
+        const [cmd, ...args] = withParentDeath(limited)
+        child = spawn(cmd as string, args, {
           cwd: policyDir,
           detached: true,
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -329,4 +340,18 @@ async function makeReadable(dir: string): Promise<void> {
     if (entry.isDirectory()) await makeReadable(p)
     else if (entry.isFile()) await fs.chmod(p, ((await fs.stat(p)).mode & 0o777) | 0o444)
   }
+}
+
+/** util-linux `setpriv`, present on every Debian-like system; absent elsewhere (then nothing is prefixed). */
+const SETPRIV = '/usr/bin/setpriv'
+const hasSetpriv = existsSync(SETPRIV)
+
+/**
+ * Tie the policy's outermost process to this one: `setpriv --pdeathsig KILL` makes the kernel kill it when
+ * the evaluator process dies (SIGKILL, a crashed test worker), and bwrap's `--die-with-parent` takes the
+ * sandbox with it. Without it a policy started in its own session outlives a killed evaluator and keeps
+ * holding the shared policy uid's process budget.
+ */
+function withParentDeath(argv: readonly string[]): string[] {
+  return hasSetpriv ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...argv] : [...argv]
 }

@@ -4,7 +4,7 @@ import { decodeEnvelope, type OpenedMessage } from '../envelope/envelope.js'
 import type { Logger } from '../logger.js'
 import type { MeshHost } from '../mesh/host.js'
 import { createSyncClient, type SyncVerdict } from '../mesh/sync/client.js'
-import { validateGossip, verdictOf } from '../mesh/validate.js'
+import { validateGossipAsync, verdictOf } from '../mesh/validate.js'
 import { type TopicName, topicOfType } from '../messages/topics.js'
 import { messageTypeFromCode } from '../messages/types.js'
 import type { Ingest } from './ingest.js'
@@ -90,7 +90,8 @@ export function createCatchUpLoop(init: CatchUpLoopInit): CatchUpLoop {
           const type = messageTypeFromCode(decodeEnvelope(bytes).type)
           if (type === undefined) return 'reject'
           const topic = topicOfType(type)
-          const message = validateGossip(topic, bytes, {
+          // Catch-up validates in bulk: ed25519 signatures verify on the libuv threadpool, off this thread.
+          const message = await validateGossipAsync(topic, bytes, {
             netuid,
             headBlock: view.head().number,
             isPermitted: (k) => view.isPermitted(k),

@@ -1,6 +1,7 @@
 import type { Chain } from '../chain/chain.js'
 import { type OpenedMessage, openEnvelope } from '../envelope/envelope.js'
 import { ss58FromPublicKey } from '../identity/hotkey.js'
+import { LruCache } from '../identity/lru.js'
 import { rankValidators, type ValidatorInfo } from '../jobs/assign.js'
 import type { JobView } from '../jobs/semantics.js'
 import { validateJobSemantics } from '../jobs/semantics.js'
@@ -21,6 +22,9 @@ export interface PeerProfile {
   capacity: number
   families?: readonly string[]
 }
+
+/** Hotkeys whose SS58 text is kept (validators, the owner): far more than a subnet has. */
+const SS58_CACHE_SIZE = 4096
 
 /** A message as ingest hands it to the log. */
 export interface IngestLogEntry {
@@ -102,10 +106,22 @@ export function createIngest(init: IngestInit): Ingest {
   const profiles = new Map<string, PeerProfile & { block: number }>()
   const hashCache = new Map<number, Uint8Array>()
 
+  // SS58 encoding hashes (blake2b checksum) and runs per message; the signers are a few hundred keys.
+  const ss58s = new LruCache<string, string>(SS58_CACHE_SIZE)
+  function ss58(key: Uint8Array): string {
+    const k = Buffer.from(key).toString('hex')
+    let v = ss58s.get(k)
+    if (v === undefined) {
+      v = ss58FromPublicKey(key)
+      ss58s.set(k, v)
+    }
+    return v
+  }
+
   function hotkeyOf(m: OpenedMessage): string | null {
-    if (m.scheme === 'sr25519') return ss58FromPublicKey(m.signer)
+    if (m.scheme === 'sr25519') return ss58(m.signer)
     const bound = init.allowlist().bindingForSigner(m.signer)
-    return bound === undefined ? null : ss58FromPublicKey(bound.hotkey)
+    return bound === undefined ? null : ss58(bound.hotkey)
   }
 
   function validators(): ValidatorInfo[] {
