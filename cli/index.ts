@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { envCommand } from '#evaluator'
 import { auditCommand, indexerCommand } from '#indexer'
+import { minerCommand } from '#miner'
 import { chainCommand, devnetCommand, keysCommand, nodeCommand } from '#node'
 import { scoreCommand } from '#protocol'
 
@@ -18,13 +19,6 @@ function packageVersion(): string {
   }
   return '0.0.0-unknown'
 }
-
-// Groups that later work fills; listed now so `kinitro --help` shows the whole shape of the tool.
-const PLANNED_GROUPS: Array<[name: string, description: string]> = [
-  ['node', 'run a validator node on the mesh'],
-  ['miner', 'scaffold, evaluate, package, upload and commit a policy'],
-  ['devnet', 'run the whole system locally on embedded defaults'],
-]
 
 /** Build the `kinitro` program. Pure: no parsing, no I/O beyond reading the package version. */
 export function createProgram(): Command {
@@ -40,8 +34,6 @@ export function createProgram(): Command {
   program.addCommand(devnetCommand())
   program.addCommand(indexerCommand())
   program.addCommand(auditCommand())
-  for (const [name, description] of PLANNED_GROUPS) {
-    if (!program.commands.some((c) => c.name() === name)) program.command(name).description(description)
-  }
+  program.addCommand(minerCommand())
   return program
 }

@@ -20,3 +20,5 @@ copyAssets('evaluator/src', false)
 copyAssets('backend-indexer/src/dashboard/assets', true)
 // Sample policies and templates are artifacts in their own right: copied whole.
 if (existsSync('evaluator/policies')) copyAssets('evaluator/policies', true)
+// The miner's policy templates are scaffolded from files on disk (`kinitro miner init`): copied whole.
+copyAssets('miner-cli/templates', true)

@@ -133,6 +133,7 @@ export type {
   DevHub,
   DevHubInit,
   DevHubRequest,
+  DevHubUser,
   FetchedArtifact,
   PackedPolicy,
 } from './fetch/index.js'

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { evaluatorConfigSchema } from '#evaluator'
-import { chainConfigSection } from '#protocol'
+import { chainConfigSection, walletConfigSection } from '#protocol'
 
 const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug', 'trace'] as const
 
@@ -17,13 +17,7 @@ export const nodeConfigSchema = z.strictObject({
     })
     .prefault({}),
   chain: chainConfigSection,
-  wallet: z
-    .strictObject({
-      name: z.string().min(1).default('default').describe('Bittensor wallet name'),
-      hotkey: z.string().min(1).default('default').describe('hotkey name inside the wallet'),
-      path: z.string().min(1).default('~/.bittensor/wallets').describe('wallets folder'),
-    })
-    .prefault({}),
+  wallet: walletConfigSection,
   store: z
     .strictObject({
       synchronous: z

@@ -252,6 +252,7 @@ export type { AsyncVerifier, KeyScheme, Signer, Verifier } from './identity/sign
 export { ed25519Signer, initCrypto, sr25519Signer, verifySignature, verifySignatureAsync } from './identity/signer.js'
 export type { HotkeyLocation, LoadHotkeyInit, ResolveHotkeyInit, WriteHotkeyFileInit } from './identity/wallet.js'
 export { hotkeyFilePaths, loadHotkey, resolveHotkey, writeHotkeyFile } from './identity/wallet.js'
+export { walletConfigSection } from './identity/wallet-config.js'
 export type { JobIdInput } from './ids/index.js'
 export { EPISODE_SEED_DOMAIN, episodeSeed, episodeSeed32, JOB_ID_DOMAIN, jobId, messageId } from './ids/index.js'
 // Deterministic jobs: cycles, derivation, rendezvous assignment, take-over, semantics, the planner.
@@ -438,8 +439,10 @@ export {
 export type {
   AggregatedScores,
   CommitmentRecord,
+  ComparisonBar,
   CompetitionReport,
   CompetitionSpec,
+  DecisiveComparison,
   EnvScore,
   EpisodeComparison,
   EpisodeEvidence,
@@ -451,6 +454,7 @@ export type {
   MinerEntry,
   MinerScore,
   Neuron,
+  PairRelation,
   ParetoReport,
   RandomScenarioOptions,
   ReplicaComparison,
@@ -466,19 +470,28 @@ export type {
   ScoringIssue,
   ScoringOutput,
   ScoringStrategy,
+  StandingExplanation,
+  StandingStatus,
   StrategyCompetition,
   StrategyContext,
   StrategyResult,
   SubsetContender,
+  SubsetDecider,
+  SubsetExplanation,
   SubsetV1Params,
   SubsetV2Params,
   SubsetWeightScheme,
+  TaskComparison,
+  TaskFigures,
+  TaskRequirement,
   UidWeights,
   ValidatorResult,
   WeightedValue,
   WeightVector,
   WtaCandidate,
+  WtaExplanation,
   WtaLeader,
+  WtaNeed,
   WtaV0Params,
 } from './scoring/index.js'
 export {
@@ -492,6 +505,8 @@ export {
   computeWeights,
   DEFAULT_STRATEGY_ID,
   epsilonDominates,
+  explainMiner,
+  explainStanding,
   fiberQuantize,
   getStrategy,
   INPUTS_DIGEST_DOMAIN,

@@ -47,4 +47,25 @@ describe('kinitro CLI', () => {
     const out = execFileSync(process.execPath, [resolve(ROOT, 'bin/kinitro.mjs'), '--version'], { encoding: 'utf8' })
     expect(out.trim()).toBe(VERSION)
   })
+
+  it('documents every miner command: description, every option, an example, and --json for scripts', () => {
+    const miner = createProgram().commands.find((c) => c.name() === 'miner')
+    expect(miner).toBeDefined()
+    const names = miner?.commands.map((c) => c.name()) ?? []
+    for (const name of ['init', 'eval', 'package', 'upload', 'commit', 'verify', 'show', 'status', 'explain']) {
+      expect(names, name).toContain(name)
+    }
+    for (const c of miner?.commands ?? []) {
+      expect(c.description(), c.name()).not.toBe('')
+      for (const o of c.options) expect(o.description, `${c.name()} ${o.flags}`).not.toBe('')
+      expect(
+        c.options.map((o) => o.long),
+        `${c.name()} --json`,
+      ).toContain('--json')
+      let help = ''
+      c.configureOutput({ writeOut: (t) => (help += t) })
+      c.outputHelp()
+      expect(help, `${c.name()} --help shows an example`).toMatch(/kinitro miner \w+/)
+    }
+  })
 })

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { EVALUATOR_ERROR_CODES } from '#evaluator'
 import { INDEXER_ERROR_CODES } from '#indexer'
+import { MINER_ERROR_CODES } from '#miner'
 import { NODE_ERROR_CODES } from '#node'
 import { FAILURE_CODES, PROTOCOL_ERROR_CODES } from '#protocol'
 
@@ -44,6 +45,7 @@ describe('error code tables', () => {
     ['node', NODE_ERROR_CODES],
     ['evaluator', EVALUATOR_ERROR_CODES],
     ['backend-indexer', INDEXER_ERROR_CODES],
+    ['miner-cli', MINER_ERROR_CODES],
   ] as const) {
     it(`${component}/README.md documents exactly the codes the code defines`, () => {
       const documented = tableCodes(component)

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { competitionRoutes } from './competitions.js'
 import { episodeRoutes } from './episodes.js'
+import { explainRoutes } from './explain.js'
 import { healthRoutes } from './health.js'
 import { jobRoutes } from './jobs.js'
 import { leaderboardRoutes } from './leaderboard.js'
@@ -17,6 +18,7 @@ export const API_ROUTE_PLUGINS = [
   competitionRoutes,
   leaderboardRoutes,
   minerRoutes,
+  explainRoutes,
   jobRoutes,
   resultRoutes,
   episodeRoutes,

@@ -67,6 +67,7 @@ export function createScores(init: ScoresInit): Scores {
       block: init.head(),
       computedAt: Date.now(),
       results: results.length,
+      input,
       output,
       competitions: standings(manifests, input, output),
     }

@@ -4,7 +4,7 @@
  * per-environment figures the leaderboard and miner pages show.
  */
 
-import type { ScoringOutput } from '#protocol'
+import type { ScoringInput, ScoringOutput } from '#protocol'
 
 /** One miner's figures in one environment of one competition, stake-weighted across validators. */
 export interface EnvStanding {
@@ -57,6 +57,11 @@ export interface ScoreSnapshot {
   computedAt: number
   /** Results that went in. */
   results: number
+  /**
+   * What `computeWeights` ran on, kept so `/v1/miners/:hotkey/explain` can replay the comparisons; absent
+   * from snapshots made elsewhere (older tests), where that route answers `API_SCORES_UNAVAILABLE`.
+   */
+  input?: ScoringInput
   output: ScoringOutput
   competitions: CompetitionStanding[]
 }

@@ -1,4 +1,4 @@
-export type { DevHub, DevHubInit, DevHubRequest } from './dev-hub.js'
+export type { DevHub, DevHubInit, DevHubRequest, DevHubUser } from './dev-hub.js'
 export { startDevHub } from './dev-hub.js'
 export { DEFAULT_HF_FILE } from './download.js'
 export type { FetchErrorCode, FetchErrorMeta } from './errors.js'

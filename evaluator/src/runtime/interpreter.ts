@@ -23,13 +23,14 @@ async function isExecutable(path: string): Promise<boolean> {
   }
 }
 
-async function which(name: string, pathVar: string): Promise<string | undefined> {
+async function whichAll(name: string, pathVar: string): Promise<string[]> {
+  const found: string[] = []
   for (const dir of pathVar.split(delimiter)) {
     if (dir === '') continue
     const candidate = join(dir, name)
-    if (await isExecutable(candidate)) return candidate
+    if (await isExecutable(candidate)) found.push(candidate)
   }
-  return undefined
+  return found
 }
 
 /** pyenv (and similar) shims are shell scripts that exec the real interpreter; ask it where it is. */
@@ -50,17 +51,31 @@ function pythonSelf(shim: string): Promise<{ executable: string; prefix: string 
 
 /**
  * Resolves `argv[0]` on the host. Only the validator's own PATH is searched; a relative path with a slash
- * is left alone (it names a file in the policy directory, which is mounted anyway).
+ * is left alone (it names a file in the policy directory, which is mounted anyway). With `usable`, PATH
+ * entries are tried in order and the first whose real executable passes is taken: a sandboxed policy runs
+ * as another uid, and the first `python3` on root's PATH is often a pyenv build under /root it cannot read,
+ * while the system's /usr/bin/python3 further down works. When none passes, the first is returned so the
+ * caller reports it.
  */
 export async function resolveCommand(
   argv: readonly string[],
   pathVar = process.env.PATH ?? '',
+  usable?: (executable: string) => Promise<boolean>,
 ): Promise<ResolvedCommand> {
   const [head, ...rest] = argv
   if (head === undefined) return { argv: [] }
   if (!isAbsolute(head) && head.includes('/')) return { argv: [...argv] }
-  const found = isAbsolute(head) ? head : await which(head, pathVar)
-  if (found === undefined) return { argv: [...argv] }
+  const candidates = isAbsolute(head) ? [head] : await whichAll(head, pathVar)
+  let first: ResolvedCommand | undefined
+  for (const found of candidates) {
+    const resolved = await resolveFound(head, found, rest)
+    first ??= resolved
+    if (usable === undefined || (await usable(resolved.argv[0] as string))) return resolved
+  }
+  return first ?? { argv: [...argv] }
+}
+
+async function resolveFound(head: string, found: string, rest: string[]): Promise<ResolvedCommand> {
   let real = await fs.realpath(found)
   let prefix: string | undefined
   if (/^python[0-9.]*$/.test(head) && real.includes('/shims/')) {

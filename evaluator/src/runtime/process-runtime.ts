@@ -164,16 +164,18 @@ export function createProcessRuntime(init: ProcessRuntimeInit = {}): Runtime {
     }
     // Resolving a pyenv shim runs the interpreter once (~1 s); cache per executable name.
     const head = source.command[0] as string
-    let resolvedHead = resolvedHeads.get(head)
+    const dropsUid = uid !== null && uid !== process.getuid?.()
+    const cacheKey = `${dropsUid ? 'sandbox' : 'self'}:${head}`
+    let resolvedHead = resolvedHeads.get(cacheKey)
     if (!resolvedHead) {
-      resolvedHead = resolveCommand([head])
-      resolvedHeads.set(head, resolvedHead)
-      resolvedHead.catch(() => resolvedHeads.delete(head))
+      resolvedHead = resolveCommand([head], process.env.PATH ?? '', dropsUid ? reachableByOthers : undefined)
+      resolvedHeads.set(cacheKey, resolvedHead)
+      resolvedHead.catch(() => resolvedHeads.delete(cacheKey))
     }
     const found = await resolvedHead
     const resolved = { argv: [...found.argv, ...source.command.slice(1)], prefix: found.prefix }
     let policyReachable = true
-    if (uid !== null && uid !== process.getuid?.()) {
+    if (dropsUid) {
       // Checked here because bwrap would report an unreadable mount as the policy failing to start.
       policyReachable = await reachableByOthers(source.dir)
       const exe = resolved.argv[0] ?? ''

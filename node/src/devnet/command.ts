@@ -15,6 +15,13 @@ import {
 import { freePort, prepareValidator } from './identity.js'
 import { bootstrapSubnet } from './subnet.js'
 
+/**
+ * The devnet hub's one write token, printed at start: miners upload to `devnet/<name>` with
+ * `HF_TOKEN=hf_devnet`, as they would to their own namespace on huggingface.co.
+ */
+export const DEVNET_HUB_TOKEN = 'hf_devnet'
+const DEVNET_HUB_NAMESPACE = 'devnet'
+
 /** How long node processes get to stop after SIGTERM before the devnet kills them. */
 const STOP_GRACE_MS = 20_000
 
@@ -97,7 +104,7 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
   ports.indexer ??= await freePort()
   ports.indexerMesh ??= await freePort()
   const dev = await createDevChain({ path: join(dataDir, 'chain.sqlite'), blockTimeMs: o.blockMs, port: ports.chain })
-  const hub = await startDevHub({ port: ports.hub })
+  const hub = await startDevHub({ port: ports.hub, users: { [DEVNET_HUB_TOKEN]: DEVNET_HUB_NAMESPACE } })
   const children: ChildProcess[] = []
   const names: string[] = []
   /** Start one `kinitro <group> run` process; stdin is a pipe it watches (it exits when we die). */
@@ -228,7 +235,7 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
       launch('indexer', 'indexer', file)
     }
     out(`dev chain      ${dev.url}  (netuid ${netuid}, ${o.blockMs} ms blocks)`)
-    out(`artifact hub   ${hub.url}`)
+    out(`artifact hub   ${hub.url}  (uploads: HF_TOKEN=${DEVNET_HUB_TOKEN}, repos under ${DEVNET_HUB_NAMESPACE}/)`)
     for (const [i, v] of subnet.validators.entries()) {
       out(
         `validator-${i}    ${v.hotkey.ss58}  mesh ${(prepared[i] as { listen: string }).listen}  health http://127.0.0.1:${ports.health[i]}/health`,

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import {
   type ArtifactFetcher,
+  type ArtifactRef,
   type ArtifactStore,
   createArtifactFetcher,
   createBuiltinEnvironmentFactory,
@@ -91,6 +92,21 @@ export function tasksOf(manifest: CompetitionManifest): JobTask[] {
 
 const FULL_REVISION = /^[0-9a-f]{40}$/u
 
+/**
+ * Where a committed artifact is fetched from, or why it cannot be evaluated. Only our own formats carry the
+ * digest the download is checked against: `k1` (with `#digest` and a full revision, which cannot move) from
+ * the hub, `k1u` from its URL. The reference's formats name no digest, so nothing could be verified.
+ */
+export function fetchRefOf(commitment: string | Uint8Array): { ref: ArtifactRef } | { reason: string } {
+  const c = parseCommitment(commitment)
+  if (c.format === 'kinitro-v1-url') return { ref: { kind: 'https', url: c.url, sha256: c.sha256 } }
+  if (c.format !== 'kinitro-v1' || c.sha256 === undefined) {
+    return { reason: `commitment format ${c.format} carries no artifact digest` }
+  }
+  if (!FULL_REVISION.test(c.revision)) return { reason: 'the revision must be a full 40-hex commit sha' }
+  return { ref: { kind: 'hf', repo: c.repo, revision: c.revision, sha256: c.sha256 } }
+}
+
 function failure(err: unknown): FailureCode {
   const f = (err as { meta?: { failure?: unknown } })?.meta?.failure
   return typeof f === 'string' && isFailureCode(f) ? f : 'validator_internal'
@@ -170,22 +186,14 @@ export function createEvaluation(init: EvaluationInit): Evaluation {
   return {
     canary: createLocalCanaryEvaluator({ runtime, envFactory, limits, logger: log }),
     async evaluate(job, opts) {
-      const c = parseCommitment(job.announcement.commitment)
-      if (c.format !== 'kinitro-v1' || c.sha256 === undefined) {
-        return failedJob(job, 'policy_artifact_invalid', `commitment format ${c.format} carries no artifact digest`)
-      }
-      if (!FULL_REVISION.test(c.revision)) {
-        return failedJob(job, 'policy_artifact_invalid', 'the revision must be a full 40-hex commit sha')
-      }
+      const located = fetchRefOf(job.announcement.commitment)
+      if ('reason' in located) return failedJob(job, 'policy_artifact_invalid', located.reason)
+      const { ref } = located
       let dir: string
       try {
-        const fetched = await fetcher.fetch(
-          { kind: 'hf', repo: c.repo, revision: c.revision, sha256: c.sha256 },
-          { signal: opts.signal },
-        )
-        dir = fetched.dir
+        dir = (await fetcher.fetch(ref, { signal: opts.signal })).dir
       } catch (err) {
-        log.warn('artifact fetch failed', { repo: c.repo, revision: c.revision }, err)
+        log.warn('artifact fetch failed', { ref }, err)
         return failedJob(job, failure(err), String((err as Error).message ?? err))
       }
       let lanes: Awaited<ReturnType<typeof startPolicyLanes>>
@@ -206,7 +214,7 @@ export function createEvaluation(init: EvaluationInit): Evaluation {
           logger: log,
         })
       } catch (err) {
-        log.warn('policy failed to start', { repo: c.repo }, err)
+        log.warn('policy failed to start', { ref }, err)
         return failedJob(job, failure(err), String((err as Error).message ?? err))
       }
       let evaluation: Awaited<ReturnType<typeof evaluateJob>>

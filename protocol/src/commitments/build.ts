@@ -1,13 +1,25 @@
 import { b85decode } from './base85.js'
 import { ENCRYPTED_PACKAGE_BYTES, MAX_COMMITMENT_BYTES, REVISION_PREFIX_CHARS } from './constants.js'
 import { CommitmentError } from './errors.js'
-import { checkK1Fields, formatK1 } from './kinitro-v1.js'
+import { checkK1Fields, digestToK1, formatK1 } from './kinitro-v1.js'
+import { checkK1uFields, formatK1u } from './kinitro-v1-url.js'
 import type { Commitment, DeploymentRef } from './types.js'
 
 const utf8 = new TextEncoder()
 // Whitespace, C0 control characters and DEL are never part of an id, a repo or a blob.
 const WHITESPACE = /\s/u
 const PUBKEY_HEX = /^[0-9a-fA-F]{64}$/
+const SHA256_HEX = /^[0-9a-f]{64}$/
+
+/** Options of {@link buildCommitment}. */
+export interface BuildCommitmentOptions {
+  /**
+   * Let a `kinitro-v1-url` commitment name an `http://` URL. Validators refuse to download over plain http
+   * unless they run with `allowInsecureHttp` (tests, local devnets), so only set this for loopback servers.
+   * @default false
+   */
+  allowHttpUrl?: boolean
+}
 
 /**
  * The text of a commitment, checked against the chain's 128-byte limit (UTF-8 bytes, not characters) and
@@ -22,8 +34,8 @@ const PUBKEY_HEX = /^[0-9a-fA-F]{64}$/
  * // 'k1:alice/reach@3f2a9c1:reach-1'
  * ```
  */
-export function buildCommitment(c: Commitment): string {
-  const text = formatCommitment(c)
+export function buildCommitment(c: Commitment, options: BuildCommitmentOptions = {}): string {
+  const text = formatCommitment(c, options)
   const bytes = utf8.encode(text).length
   if (bytes > MAX_COMMITMENT_BYTES) {
     throw new CommitmentError(
@@ -35,11 +47,11 @@ export function buildCommitment(c: Commitment): string {
 }
 
 /** {@link buildCommitment} as the UTF-8 bytes to put in a `RawN` field. */
-export function encodeCommitment(c: Commitment): Uint8Array {
-  return utf8.encode(buildCommitment(c))
+export function encodeCommitment(c: Commitment, options: BuildCommitmentOptions = {}): Uint8Array {
+  return utf8.encode(buildCommitment(c, options))
 }
 
-function formatCommitment(c: Commitment): string {
+function formatCommitment(c: Commitment, options: BuildCommitmentOptions): string {
   switch (c.format) {
     case 'old-json': {
       if (!['HF', 'R2', 'S3'].includes(c.provider)) fieldInvalid('provider', c.provider, 'HF, R2 or S3')
@@ -76,12 +88,18 @@ function formatCommitment(c: Commitment): string {
       return c.keys === 'long' ? JSON.stringify({ type: 'backend_pubkey', key }) : JSON.stringify({ t: 'pk', k: key })
     }
     case 'kinitro-v1': {
-      if (c.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(c.sha256)) {
+      if (c.sha256 !== undefined && !SHA256_HEX.test(c.sha256)) {
         fieldInvalid('sha256', c.sha256, '64 lower-case hex characters (SHA-256)')
       }
       const bad = checkK1Fields(c.repo, c.revision, c.competitionId)
       if (bad) fieldInvalid(bad.field, bad.value, bad.expected)
       return formatK1(c.repo, c.revision, c.competitionId, c.sha256)
+    }
+    case 'kinitro-v1-url': {
+      if (!SHA256_HEX.test(c.sha256)) fieldInvalid('sha256', c.sha256, '64 lower-case hex characters (SHA-256)')
+      const bad = checkK1uFields(digestToK1(c.sha256), c.url, c.competitionId, options.allowHttpUrl ?? false)
+      if (bad) fieldInvalid(bad.field, bad.value, bad.expected)
+      return formatK1u(c.sha256, c.url, c.competitionId)
     }
   }
 }

@@ -3,6 +3,7 @@
  * deployment-id scheme.
  */
 export { B85_ALPHABET, b85decode, b85encode } from './base85.js'
+export type { BuildCommitmentOptions } from './build.js'
 export { buildCommitment, encodeCommitment } from './build.js'
 export { MAX_COMMITMENT_BYTES } from './constants.js'
 export type { EncryptOptions, X25519KeyPair } from './crypto.js'
@@ -17,6 +18,7 @@ export {
 export type { CommitmentErrorCode, CommitmentErrorMeta, DecryptFailure } from './errors.js'
 export { COMMITMENT_ERROR_CODES, COMMITMENT_ERROR_FIXES, CommitmentError } from './errors.js'
 export { K1_PREFIX } from './kinitro-v1.js'
+export { K1U_PREFIX } from './kinitro-v1-url.js'
 export { parseCommitment } from './parse.js'
 export type {
   Commitment,

@@ -18,8 +18,9 @@
  * - No deployment id: validators run the policy themselves from the repo, so nothing secret is committed.
  *
  * Separators cannot occur inside fields (`@` and `:` are not id, hex or competition characters), so
- * parsing is one split each way. `k<digits>:` is reserved for future versions; other versions parse as
- * `unsupported-version` instead of being mistaken for the reference's colon format.
+ * parsing is one split each way. `k<digits>:` and `k<digits><letter>:` are reserved for versions and their
+ * variants (`k1u:` is the URL variant, `kinitro-v1-url.ts`); unknown ones parse as `unsupported-version`
+ * instead of being mistaken for the reference's colon format.
  *
  * Byte budget (all ASCII, so bytes = characters), within 128: `k1:` 3 + `@` 1 + revision 7–40
  * + `:`competition 0–33 ⇒ repo ≤ 84 bytes with a full SHA and no competition, ≤ 84 − 33 = 51 with a
@@ -42,7 +43,7 @@ export const K1_COMPETITION_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,$
 /** Artifact digest as carried by `k1`: SHA-256 in unpadded base64url. */
 export const K1_DIGEST_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${K1_DIGEST_CHARS - 1}}[AEIMQUYcgkosw048]$`)
 
-const VERSION_TAG = /^k\d+:/
+const VERSION_TAG = /^k\d+[a-z]?:/
 
 /** Lower-case hex SHA-256 → the 43-character base64url form `k1` carries. */
 export function digestToK1(sha256Hex: string): string {

@@ -1,5 +1,6 @@
 import { MAX_PARSE_BYTES } from './constants.js'
 import { hasVersionTag, parseK1 } from './kinitro-v1.js'
+import { K1U_PREFIX, parseK1u } from './kinitro-v1-url.js'
 import type { Commitment, DeploymentRef, OldProvider, ParsedCommitment } from './types.js'
 
 const OLD_PROVIDERS: readonly OldProvider[] = ['HF', 'R2', 'S3']
@@ -11,7 +12,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
  * format the reference ever wrote, or ours. Never throws: anything unusable comes back as
  * `{format: 'invalid', reason, detail}`.
  *
- * Order: JSON (text starting with `{`), then version-tagged (`k1:`), then the reference's colon rules
+ * Order: JSON (text starting with `{`), then version-tagged (`k1u:`, `k1:`; the URL format first, since its
+ * `digest:https://…` would otherwise split like `repo:rev:deployment`), then the reference's colon rules
  * (kinitro.md C.4, NEW-3 branch order): split on `:` at most 3 times; `e:<blob>` is an encrypted bare
  * deployment; 3+ parts are `repo:rev:deployment`, or `repo:rev:e:<blob>` when the third part is `e` and a
  * fourth exists; a single part is a bare deployment id.
@@ -42,6 +44,7 @@ export function parseCommitment(raw: string | Uint8Array): ParsedCommitment {
   }
   if (text.length === 0) return invalid('empty', 'empty commitment')
   if (text.trimStart().startsWith('{')) return parseJson(text)
+  if (text.startsWith(K1U_PREFIX)) return parseK1u(text)
   if (hasVersionTag(text)) return parseK1(text)
   return parseColon(text)
 }

@@ -9,6 +9,10 @@
  * | `deployment` | `<uuid>` / `e:<b85>` | NEW-3 branch |
  * | `backend-pubkey` | `{"t":"pk","k":"<64 hex>"}` / `{"type":"backend_pubkey","key":…}` | NEW-2, operator |
  * | `kinitro-v1` | `k1:u/m@<rev 7–40 hex>[#<sha256 b64url>][:<competition>]` | ours |
+ * | `kinitro-v1-url` | `k1u:<sha256 b64url>[/<competition>]:https://<host>/<path>` | ours, miner-hosted |
+ *
+ * Mesh validators evaluate `kinitro-v1` (with digest and full revision) and `kinitro-v1-url`; the others are
+ * read so existing miners and reference-compatible backends keep working.
  */
 export const COMMITMENT_FORMATS = [
   'old-json',
@@ -17,6 +21,7 @@ export const COMMITMENT_FORMATS = [
   'deployment',
   'backend-pubkey',
   'kinitro-v1',
+  'kinitro-v1-url',
 ] as const
 
 /** A format tag of a valid commitment. */
@@ -42,6 +47,14 @@ export type Commitment =
       competitionId?: string
       /** Lower-case hex SHA-256 of the policy archive, when committed. */
       sha256?: string
+    }
+  | {
+      format: 'kinitro-v1-url'
+      /** Lower-case hex SHA-256 of the policy archive; validators check the download against it. */
+      sha256: string
+      /** Where the archive is downloaded from: `https://` (`http://` only parses, for tests). */
+      url: string
+      competitionId?: string
     }
 
 /** Why a raw value is not a commitment. Parsing never throws; it returns one of these. */

@@ -8,14 +8,13 @@ import { describeConfig } from './keys.js'
  * schema, and an absent flag must not override the file or the environment.
  */
 export function addConfigOptions(command: Command, schema: z.ZodType, only?: readonly string[]): Command {
-  command.addOption(new Option('--config <file>', 'TOML config file (env KINITRO_CONFIG)').env('KINITRO_CONFIG'))
+  command.addOption(new Option('--config <file>', 'TOML config file').env('KINITRO_CONFIG'))
   // `only` keeps a command's help to the settings it uses; the file may still hold the rest.
   const wanted = (path: string) => only === undefined || only.some((p) => path === p || path.startsWith(`${p}.`))
   for (const key of describeConfig(schema).filter((k) => wanted(k.path))) {
     const value = key.kind === 'boolean' ? '[bool]' : key.kind === 'array' ? '<list>' : '<value>'
-    const parts = [key.description ?? key.path, `(env ${key.env}`]
-    if (key.defaultValue !== undefined) parts.push(`, default ${JSON.stringify(key.defaultValue)}`)
-    const opt = new Option(`${key.flag} ${value}`, `${parts.join('')})`)
+    const origin = key.defaultValue === undefined ? '' : `, default ${JSON.stringify(key.defaultValue)}`
+    const opt = new Option(`${key.flag} ${value}`, `${key.description ?? key.path} (env ${key.env}${origin})`)
     if (key.choices) opt.choices(key.choices)
     command.addOption(opt)
   }

@@ -9,7 +9,7 @@ export const ARTIFACT_DIGEST_DOMAIN = 'kinitro/v1/artifact'
 export interface MinerArtifact {
   /** Hex SHA-256 identifying the artifact (see {@link artifactOf}). */
   digest: string
-  /** Competition the commitment names, when its format carries one (`k1:…:<id>`, old JSON `comp_id`). */
+  /** Competition the commitment names, when its format carries one (`k1:…:<id>`, `k1u:…/<id>:…`, old JSON `comp_id`). */
   competitionId?: string
 }
 
@@ -31,11 +31,14 @@ function lp(h: ReturnType<typeof createHash>, text: string): void {
  * | format | strings after the domain `"kinitro/v1/artifact"` |
  * |---|---|
  * | `kinitro-v1`, `repo-rev`, `new-json` | `"repo"`, repo, revision |
+ * | `kinitro-v1-url` | `"sha256"`, hex SHA-256 of the archive |
  * | `old-json` | `"old"`, provider, repo_id, version or `""` |
  * | `deployment` | `"deployment"`, `"plain"` or `"encrypted"`, id or blob |
  *
  * So the deployment id (where the policy is served) does not change the artifact of a (repo, revision)
  * commitment: re-committing the same revision with a new endpoint is the same artifact.
+ * Likewise a `kinitro-v1-url` artifact is its digest alone: the URL only says where the bytes are, so moving
+ * the same archive to another URL is the same artifact (no second evaluation in a cycle).
  */
 export function artifactOf(commitment: string | Uint8Array | Commitment): MinerArtifact | undefined {
   const c =
@@ -51,6 +54,11 @@ export function artifactOf(commitment: string | Uint8Array | Commitment): MinerA
       lp(h, c.repo)
       lp(h, c.revision)
       if (c.format === 'kinitro-v1') competitionId = c.competitionId
+      break
+    case 'kinitro-v1-url':
+      lp(h, 'sha256')
+      lp(h, c.sha256)
+      competitionId = c.competitionId
       break
     case 'old-json':
       lp(h, 'old')

@@ -10,6 +10,21 @@ export { MAX_SUBSET_ENVS, U16_MAX, UNKNOWN_COMMIT_BLOCK } from './constants.js'
 export { canonicalJson, INPUTS_DIGEST_DOMAIN } from './digest.js'
 export type { ScoringErrorCode, ScoringErrorMeta, ScoringIssue } from './errors.js'
 export { SCORING_ERROR_CODES, SCORING_ERROR_FIXES, ScoringError } from './errors.js'
+export type {
+  ComparisonBar,
+  DecisiveComparison,
+  PairRelation,
+  StandingExplanation,
+  StandingStatus,
+  SubsetDecider,
+  SubsetExplanation,
+  TaskComparison,
+  TaskFigures,
+  TaskRequirement,
+  WtaExplanation,
+  WtaNeed,
+} from './explain.js'
+export { explainMiner, explainStanding } from './explain.js'
 export { scoringInputSchema } from './input-schema.js'
 export type {
   EpisodeComparison,

@@ -11,6 +11,7 @@ const SPEC_PATHS = [
   '/v1/leaderboard',
   '/v1/miners',
   '/v1/miners/{hotkey}',
+  '/v1/miners/{hotkey}/explain',
   '/v1/jobs',
   '/v1/jobs/{id}',
   '/v1/results',

@@ -85,13 +85,33 @@ describe.skipIf(skip !== undefined)(`bubblewrap sandbox${skip ? ` (skipped: ${sk
     await rt.close()
   })
 
-  it.skipIf(process.getuid?.() !== 0 || !(process.env.PATH ?? '').includes('/root/'))(
-    'refuses an interpreter under /root when dropping to the sandbox uid',
+  it.skipIf(
+    process.getuid?.() !== 0 || !(process.env.PATH ?? '').includes('/root/') || !existsSync('/usr/bin/python3'),
+  )(
+    'skips a python the sandbox uid cannot read (pyenv under /root first on PATH) for the next one on PATH',
     async () => {
-      const err = await runtime
-        .start({ dir: POLICIES_DIR, command: ['python3', 'echo.py', '{port}'], label: 'py' }, ROOMY)
-        .catch((e: unknown) => e)
-      expect((err as RuntimeError).code).toBe('EVAL_RUNTIME_INTERPRETER_UNREACHABLE')
+      const py = await runtime.start(
+        { dir: POLICIES_DIR, command: ['python3', 'echo.py', '{port}'], label: 'py' },
+        ROOMY,
+      )
+      const health = JSON.parse((await httpGet(py.endpoint, '/health', 5_000)).body)
+      expect(health.status).toBe('healthy')
+      await py.stop()
     },
   )
+
+  it.skipIf(process.getuid?.() !== 0)('refuses an interpreter the sandbox uid cannot read', async () => {
+    // A private (0700) folder, as a pyenv build under /root is; nothing else on PATH to fall back to.
+    const hidden = await fs.mkdtemp(join(tmpdir(), 'kinitro-hidden-'))
+    try {
+      const exe = join(hidden, 'python3')
+      await fs.writeFile(exe, '#!/bin/sh\nexec /usr/bin/python3 "$@"\n', { mode: 0o755 })
+      const err = await runtime
+        .start({ dir: POLICIES_DIR, command: [exe, 'echo.py', '{port}'], label: 'py' }, ROOMY)
+        .catch((e: unknown) => e)
+      expect((err as RuntimeError).code).toBe('EVAL_RUNTIME_INTERPRETER_UNREACHABLE')
+    } finally {
+      await fs.rm(hidden, { recursive: true, force: true })
+    }
+  })
 })

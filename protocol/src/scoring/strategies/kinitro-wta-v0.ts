@@ -96,7 +96,11 @@ interface Row extends WtaCandidate {
   block: number
 }
 
-function metricsOf(m: MinerEntry, envIds: readonly string[]): { successRate: number | null; avgReward: number | null } {
+/** Episode-weighted means over every task; null when a task has none. The explanation reuses it. */
+export function wtaMetrics(
+  m: Pick<MinerEntry, 'scores'>,
+  envIds: readonly string[],
+): { successRate: number | null; avgReward: number | null } {
   let n = 0
   let sr = 0
   let ar = 0
@@ -116,7 +120,7 @@ function metricsOf(m: MinerEntry, envIds: readonly string[]): { successRate: num
 function eligibleRows(comp: StrategyCompetition<WtaV0Params>): Row[] {
   const rows: Row[] = []
   for (const m of comp.miners) {
-    const { successRate, avgReward } = metricsOf(m, comp.envIds)
+    const { successRate, avgReward } = wtaMetrics(m, comp.envIds)
     if (successRate === null || avgReward === null) continue
     if (successRate < comp.params.minSuccessRate || avgReward < comp.params.minAvgReward) continue
     rows.push({ candidateId: `${m.hotkey}@${m.block}`, hotkey: m.hotkey, successRate, avgReward, block: m.block })

@@ -50,6 +50,12 @@ const EVERY_FORMAT: Commitment[] = [
     competitionId: 'reach-2026',
     sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
   },
+  {
+    format: 'kinitro-v1-url',
+    sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    url: 'https://pub-1.r2.dev/k/p.tar.gz',
+    competitionId: 'reach-2026',
+  },
 ]
 
 describe('buildCommitment', () => {

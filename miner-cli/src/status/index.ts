@@ -1,0 +1,6 @@
+export type { ExplainView, IndexerClient, JobView, MinerView } from './client.js'
+export { createIndexerClient } from './client.js'
+export type { StatusErrorCode, StatusErrorMeta } from './errors.js'
+export { STATUS_ERROR_CODES, STATUS_ERROR_FIXES, StatusError } from './errors.js'
+export type { JobStanding, MinerStatus, TaskStanding } from './report.js'
+export { minerStatus } from './report.js'
