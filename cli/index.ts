@@ -8,8 +8,10 @@ import { Command } from 'commander'
 import { envCommand } from '#evaluator'
 import { auditCommand, indexerCommand } from '#indexer'
 import { minerCommand } from '#miner'
-import { chainCommand, devnetCommand, keysCommand, nodeCommand } from '#node'
+import { chainCommand, competitionCommand, keysCommand, nodeCommand } from '#node'
 import { scoreCommand } from '#protocol'
+import { dbCommand } from './db.js'
+import { devnetCommand } from './devnet/command.js'
 
 // Run from source (cli/) or from the build (dist/cli/): the package root is one or two levels up.
 function packageVersion(): string {
@@ -30,8 +32,10 @@ export function createProgram(): Command {
   program.addCommand(scoreCommand())
   program.addCommand(nodeCommand())
   program.addCommand(chainCommand())
+  program.addCommand(competitionCommand())
   program.addCommand(envCommand())
   program.addCommand(devnetCommand())
+  program.addCommand(dbCommand())
   program.addCommand(indexerCommand())
   program.addCommand(auditCommand())
   program.addCommand(minerCommand())

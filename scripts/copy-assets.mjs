@@ -1,7 +1,7 @@
 // tsc only emits .ts; runtime assets that live beside the sources (zero-dependency .mjs helpers that run
 // inside a sandbox, MJCF scenes) must sit at the same relative place under dist/ so `import.meta.url`
 // lookups work in both the source and the built tree.
-import { cpSync, existsSync, readdirSync, statSync } from 'node:fs'
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { extname, join } from 'node:path'
 
 const ASSET_EXTENSIONS = new Set(['.mjs', '.xml', '.py', '.json'])
@@ -18,7 +18,9 @@ function copyAssets(dir, all) {
 copyAssets('evaluator/src', false)
 // The indexer's dashboard is plain HTML/CSS/JS served from beside its plugin: copied whole.
 copyAssets('backend-indexer/src/dashboard/assets', true)
-// Sample policies and templates are artifacts in their own right: copied whole.
-if (existsSync('evaluator/policies')) copyAssets('evaluator/policies', true)
-// The miner's policy templates are scaffolded from files on disk (`kinitro miner init`): copied whole.
-copyAssets('miner-cli/templates', true)
+// Sample policies and templates are artifacts in their own right: copied whole, replacing the last build's
+// copy so a file removed or renamed in the source does not linger in dist/ (and in the npm tarball).
+for (const dir of ['evaluator/policies', 'miner-cli/templates']) {
+  rmSync(join('dist', dir), { recursive: true, force: true })
+  if (existsSync(dir)) copyAssets(dir, true)
+}

@@ -42,6 +42,20 @@ export { createReplaySource, folderArtifactReader, httpArtifactReader, s3Artifac
 export type { Scores, ScoresInit } from './scores/service.js'
 export { createScores, standings } from './scores/service.js'
 export type * from './scores/types.js'
-export type { OpenIndexerStoreInit, PostgresStoreInit, SqliteStoreInit } from './store/index.js'
-export { createPostgresStore, createSqliteStore, openIndexerStore, parseStoreUrl } from './store/index.js'
+export type {
+  IndexerMigration,
+  OpenIndexerStoreInit,
+  PostgresQueryable,
+  PostgresStoreInit,
+  SqliteStoreInit,
+} from './store/index.js'
+export {
+  createPostgresStore,
+  createSqliteStore,
+  INDEXER_MIGRATIONS,
+  openIndexerStore,
+  parseStoreUrl,
+  postgresSchemaVersion,
+  sqliteSchemaVersion,
+} from './store/index.js'
 export type * from './store/types.js'

@@ -36,6 +36,9 @@ export {
 export type { MinerConfig } from './config.js'
 export { MINER_CONFIG_FILE, minerConfigSchema } from './config.js'
 export { MINER_ERROR_CODES } from './errors.js'
+export type { PackageManifest } from './package/manifest.js'
+export type { PackageOptions, PackageResult } from './package/pack.js'
+export { packagePolicy } from './package/pack.js'
 export type { ExplainView, IndexerClient, JobStanding, MinerStatus, TaskStanding } from './status/index.js'
 export {
   createIndexerClient,

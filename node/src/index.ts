@@ -28,21 +28,40 @@ export {
 } from './canary/index.js'
 export type { ChainCommandInit } from './cli/chain.js'
 export { chainCommand, DEFAULT_DEV_CHAIN_URL } from './cli/chain.js'
+export type { CompetitionCommandInit } from './cli/competition.js'
+export { competitionCommand } from './cli/competition.js'
+export type { CompetitionErrorCode, CompetitionErrorMeta } from './cli/competition-errors.js'
+export { COMPETITION_ERROR_CODES, CompetitionError } from './cli/competition-errors.js'
 export { keysCommand } from './cli/keys.js'
 export { nodeCommand } from './cli/node.js'
 // Devnet building blocks (subnet bootstrap, pre-made mesh identities).
-export type { DevAccountKey, DevMiner, DevSubnet, PreparedValidator } from './devnet/index.js'
+export type {
+  BootstrapSubnetInit,
+  DevAccountKey,
+  DevMiner,
+  DevSubnet,
+  PreparedValidator,
+  PublishMiner,
+} from './devnet/index.js'
 export {
   bootstrapSubnet,
   DEVNET_COMPETITION_ID,
-  devnetCommand,
+  devRevision,
   freePort,
   prepareValidator,
-  runDevnet,
 } from './devnet/index.js'
 export { NODE_ERROR_CODES } from './errors.js'
 // Health and Prometheus endpoint.
-export type { HealthReport, HealthServer, HealthServerInit, HealthStatus } from './health/index.js'
+export type {
+  CompetitionInfo,
+  CompetitionsSnapshot,
+  HealthRelayInit,
+  HealthReport,
+  HealthServer,
+  HealthServerInit,
+  HealthStatus,
+  RelayAnswer,
+} from './health/index.js'
 export { buildHealthApp, createHealthServer, HealthError, healthReport } from './health/index.js'
 export type { NodeMetrics } from './metrics.js'
 export { getNodeMetrics } from './metrics.js'

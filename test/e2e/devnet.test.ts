@@ -23,6 +23,12 @@ describe.skipIf(process.env.KINITRO_E2E_DEVNET !== '1')('kinitro devnet', () => 
         '500',
         '--cycle-blocks',
         '40',
+        // The mediocre reach specialist commits before the expert and keeps reach by the first-commit rule;
+        // the expert takes push and button-press: weights rank expert > mediocre > random.
+        '--miners',
+        'random,mediocre,expert',
+        '--tasks',
+        'mujoco/reach-v1,mujoco/push-v1,mujoco/button-press-v1',
         '--exit-after-weights',
         '--timeout',
         '560',
@@ -33,12 +39,24 @@ describe.skipIf(process.env.KINITRO_E2E_DEVNET !== '1')('kinitro devnet', () => 
       clearTimeout(guard)
       const out = dn.lines.join('\n')
       expect(code, `${out}\n${dn.stderr()}`).toBe(0)
-      const expertUid = Number(/^miner expert\s+uid (\d+)/mu.exec(out)?.[1] ?? Number.NaN)
-      expect(Number.isInteger(expertUid), out).toBe(true)
-      // Every validator's final row gives the whole weight to one uid, and all three agree.
-      const last = dn.lines.slice(dn.lines.findIndex((l) => l.includes('first cycle complete')) + 1)
-      expect(last).toHaveLength(3)
-      for (const row of last) expect(row).toContain(` ${expertUid}:65535`)
+      const uidOf = (policy: string) => Number(new RegExp(`^miner ${policy}\\s+uid (\\d+)`, 'mu').exec(out)?.[1])
+      const [expert, mediocre, random] = ['expert', 'mediocre', 'random'].map(uidOf) as [number, number, number]
+      for (const uid of [expert, mediocre, random]) expect(Number.isInteger(uid), out).toBe(true)
+      // Every validator's row ranks expert > mediocre > random: the mediocre miner committed before the expert
+      // and keeps the reach task by the first-commit rule; the expert takes push and button-press.
+      const complete = dn.lines.findIndex((l) => l.includes('first cycle complete'))
+      const rows = dn.lines.slice(complete + 1, complete + 4)
+      expect(rows, out).toHaveLength(3)
+      for (const row of rows) {
+        const w = new Map([...row.matchAll(/(\d+):(\d+)/gu)].map((m) => [Number(m[1]), Number(m[2])]))
+        expect(w.get(expert), row).toBe(65535)
+        expect(w.get(expert) ?? 0, row).toBeGreaterThan(w.get(mediocre) ?? 0)
+        expect(w.get(mediocre) ?? 0, row).toBeGreaterThan(w.get(random) ?? 0)
+      }
+      // The indexer's leaderboard (printed from its REST API) has the same order.
+      const board = dn.lines.slice(dn.lines.findIndex((l) => l.startsWith('leaderboard ')) + 1, complete + 8)
+      const ranked = board.map((l) => Number(/^\s+\d+\. uid (\d+)/u.exec(l)?.[1])).filter(Number.isInteger)
+      expect(ranked.slice(0, 3), out).toEqual([expert, mediocre, random])
       // The expert's results are in every node's signed log (what the weights came from).
       for (const i of [0, 1, 2]) {
         const db = join(tmp.dir, `validator-${i}`, 'node.sqlite')

@@ -62,6 +62,9 @@ describe('a new miner, from an idea to a scored policy', () => {
       '2',
       '--miners',
       'random',
+      // One task keeps the cycle short; the new miner's template solves it.
+      '--tasks',
+      'mujoco/reach-v1',
       '--block-ms',
       '500',
       '--cycle-blocks',

@@ -32,7 +32,7 @@ describe('kinitro CLI', () => {
 
   it('lists every command group in --help', async () => {
     const r = await run(['--help'])
-    for (const group of ['keys', 'score', 'node', 'chain', 'indexer', 'miner', 'devnet']) {
+    for (const group of ['keys', 'score', 'node', 'chain', 'competition', 'indexer', 'miner', 'devnet', 'db']) {
       expect(r.out, `group ${group}`).toMatch(new RegExp(`^\\s+${group}\\b`, 'm'))
     }
   })

@@ -67,7 +67,7 @@ export function policySourceFromDir(dir: string, label?: string): PolicySource {
 }
 
 /** The sample policies shipped with the evaluator (real policy artifacts; tests and the devnet run them). */
-export const SAMPLE_POLICIES = ['expert', 'random', 'python-template'] as const
+export const SAMPLE_POLICIES = ['expert', 'mediocre', 'random', 'python-template'] as const
 export type SamplePolicyName = (typeof SAMPLE_POLICIES)[number]
 
 // evaluator/src/evaluation → evaluator/policies, in the source tree and in dist/ alike (build copies them).

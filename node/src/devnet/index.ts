@@ -1,6 +1,4 @@
-export type { DevnetOptions } from './command.js'
-export { devnetCommand, runDevnet } from './command.js'
 export type { PreparedValidator } from './identity.js'
 export { freePort, prepareValidator } from './identity.js'
-export type { BootstrapSubnetInit, DevAccountKey, DevMiner, DevSubnet } from './subnet.js'
+export type { BootstrapSubnetInit, DevAccountKey, DevMiner, DevSubnet, PublishMiner } from './subnet.js'
 export { bootstrapSubnet, DEVNET_COMPETITION_ID, devRevision } from './subnet.js'

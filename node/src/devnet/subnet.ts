@@ -24,6 +24,17 @@ export interface DevMiner extends DevAccountKey {
   sha256: string
 }
 
+/**
+ * Publishes one sample miner (its artifact where validators fetch it, its commitment on chain) and returns
+ * the commitment and the archive's SHA-256. The devnet passes the miner CLI's path; without one the built-in
+ * path packs the sample, adds it to the dev hub and commits directly.
+ */
+export type PublishMiner = (miner: {
+  policy: string
+  hotkey: Hotkey
+  competitionId: string
+}) => Promise<{ commitment: string; sha256: string }>
+
 /** Inputs of {@link bootstrapSubnet}. */
 export interface BootstrapSubnetInit {
   admin: DevChainAdmin
@@ -42,6 +53,8 @@ export interface BootstrapSubnetInit {
   cycleLengthBlocks?: number
   /** The manifest of a resumed devnet: its cycles continue instead of restarting. */
   manifest?: Uint8Array
+  /** How each miner is published. @default pack, add to `hub`, commit (see {@link PublishMiner}) */
+  publishMiner?: PublishMiner
   /** Keys to reuse (a resumed devnet); missing ones are generated. */
   keys?: { owner?: string; validators?: string[]; miners?: string[] }
 }
@@ -105,22 +118,15 @@ export async function bootstrapSubnet(init: BootstrapSubnetInit): Promise<DevSub
   for (const [i, policy] of names.entries()) {
     const m = await account(`miner-${policy}`, init.keys?.miners?.[i])
     if (!registered.has(m.hotkey.ss58)) await admin.register(netuid, m.hotkey.ss58)
-    const packed = await packPolicyDir(samplePolicyDir(policy))
-    const repo = `devnet/${policy}`
-    const revision = devRevision(packed.sha256)
-    init.hub.addFile(repo, revision, 'policy.tar.gz', packed.bytes)
-    const commitment = buildCommitment({
-      format: 'kinitro-v1',
-      repo,
-      revision,
-      sha256: packed.sha256,
+    const published = await (init.publishMiner ?? publishDirectly(init))({
+      policy,
+      hotkey: m.hotkey,
       competitionId: DEVNET_COMPETITION_ID,
     })
-    const existing = await chain.commitment(m.hotkey.ss58)
-    if (existing === undefined || Buffer.from(existing.data).toString('utf8') !== commitment) {
-      await chain.setCommitment(m.hotkey, new TextEncoder().encode(commitment))
-    }
-    miners.push({ ...m, policy, commitment, sha256: packed.sha256 })
+    // One block per miner: the commit order is the first-commit advantage's order, as on a real chain where
+    // miners arrive one after another (the dev chain would otherwise put them all in the head block).
+    await admin.advance(1)
+    miners.push({ ...m, policy, ...published })
   }
   // Permits are computed at epoch boundaries: run one so the validators hold theirs before nodes start.
   const head = await admin.advance(6)
@@ -131,7 +137,7 @@ export async function bootstrapSubnet(init: BootstrapSubnetInit): Promise<DevSub
     netuid,
     block: head.number,
     id: DEVNET_COMPETITION_ID,
-    name: 'Devnet reach',
+    name: 'Devnet manipulation',
     tasks: (init.tasks ?? ['mujoco/reach-v1']).map((envId) => ({ envId, taskId: envId.split('/').pop() as string })),
     episodesPerTask: init.episodesPerTask ?? 2,
     maxSteps: init.maxSteps ?? 100,
@@ -146,5 +152,21 @@ export async function bootstrapSubnet(init: BootstrapSubnetInit): Promise<DevSub
     miners,
     manifest: signCompetitionManifest(manifest, owner.hotkey.signer),
     competitionId: DEVNET_COMPETITION_ID,
+  }
+}
+
+/** The built-in {@link PublishMiner}: pack the sample, serve it from the dev hub, commit `k1:` directly. */
+function publishDirectly(init: BootstrapSubnetInit): PublishMiner {
+  return async ({ policy, hotkey, competitionId }) => {
+    const packed = await packPolicyDir(samplePolicyDir(policy))
+    const repo = `devnet/${policy}`
+    const revision = devRevision(packed.sha256)
+    init.hub.addFile(repo, revision, 'policy.tar.gz', packed.bytes)
+    const commitment = buildCommitment({ format: 'kinitro-v1', repo, revision, sha256: packed.sha256, competitionId })
+    const existing = await init.chain.commitment(hotkey.ss58)
+    if (existing === undefined || Buffer.from(existing.data).toString('utf8') !== commitment) {
+      await init.chain.setCommitment(hotkey, new TextEncoder().encode(commitment))
+    }
+    return { commitment, sha256: packed.sha256 }
   }
 }

@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Registry } from 'prom-client'
 import { type Logger, silentLogger } from '#protocol'
+import { type CompetitionsSnapshot, registerCompetitionRoutes } from './competitions.js'
 import { HealthError } from './errors.js'
+import { type HealthRelayInit, registerRelayRoute } from './relay.js'
 import { type HealthReport, type HealthStatus, healthReport } from './status.js'
 
 /** Options of {@link createHealthServer}. */
@@ -16,6 +18,13 @@ export interface HealthServerInit {
   status: () => HealthStatus | Promise<HealthStatus>
   /** The node's full status (queue, peers, weights…), served as JSON at `GET /status` when given. */
   details?: () => unknown
+  /**
+   * Owner-signed messages handed in over HTTP at `POST /v1/relay`, validated like gossip, stored and
+   * published (`kinitro competition publish`). Absent: no relay route.
+   */
+  relay?: HealthRelayInit
+  /** The node's competitions, served at `GET /v1/competitions` (`kinitro competition list`). */
+  competitions?: () => CompetitionsSnapshot
   /** @default silentLogger */
   logger?: Logger
 }
@@ -46,7 +55,7 @@ const reportSchema = {
 
 /** The Fastify app, without listening (tests may `inject`). */
 export function buildHealthApp(
-  init: Pick<HealthServerInit, 'metricsRegister' | 'status' | 'logger' | 'details'>,
+  init: Pick<HealthServerInit, 'metricsRegister' | 'status' | 'logger' | 'details' | 'relay' | 'competitions'>,
 ): FastifyInstance {
   const log = (init.logger ?? silentLogger).child('node:health')
   const app = Fastify({ logger: false })
@@ -71,12 +80,21 @@ export function buildHealthApp(
       details(),
     )
   }
+  if (init.competitions !== undefined) registerCompetitionRoutes(app, init.competitions)
+  if (init.relay !== undefined) {
+    registerRelayRoute(app, {
+      ...init.relay,
+      logger: log,
+      ...(init.competitions ? { competitions: init.competitions } : {}),
+    })
+  }
   return app
 }
 
 /**
  * `GET /health` (200 when healthy, 503 with the reasons otherwise) and `GET /metrics` (Prometheus text)
- * over Fastify (issue 6 item 5).
+ * over Fastify (issue 6 item 5); with `relay` and `competitions`, the owner tools' `POST /v1/relay` and
+ * `GET /v1/competitions` (issue 9).
  *
  * @example
  * ```ts

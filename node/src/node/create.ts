@@ -353,6 +353,8 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
             ...(canary === undefined ? {} : { checks: { canary: canary.healthy() } }),
           }),
           details: status,
+          relay: { accept: (topic, bytes) => acceptLocal(topic, bytes) },
+          competitions: () => ({ head: view.head().number, manifests: manifests.all() }),
           logger: log,
         })
         await health.start()

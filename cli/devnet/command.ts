@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFi
 import { join, resolve } from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
 import { startDevHub } from '#evaluator'
+import { bootstrapSubnet, freePort, prepareValidator } from '#node'
 import {
   createDevChain,
   createNodeKey,
@@ -12,8 +13,7 @@ import {
   typedAction,
   writeHotkeyFile,
 } from '#protocol'
-import { freePort, prepareValidator } from './identity.js'
-import { bootstrapSubnet } from './subnet.js'
+import { publishSampleMiner } from './sample-miners.js'
 
 /**
  * The devnet hub's one write token, printed at start: miners upload to `devnet/<name>` with
@@ -21,6 +21,11 @@ import { bootstrapSubnet } from './subnet.js'
  */
 export const DEVNET_HUB_TOKEN = 'hf_devnet'
 const DEVNET_HUB_NAMESPACE = 'devnet'
+
+/** The devnet's sample miners by default, in commit order. */
+export const DEVNET_MINERS = ['expert', 'random'] as const
+/** The devnet competition's tasks by default. */
+export const DEVNET_TASKS = ['mujoco/reach-v1'] as const
 
 /** How long node processes get to stop after SIGTERM before the devnet kills them. */
 const STOP_GRACE_MS = 20_000
@@ -37,6 +42,7 @@ export interface DevnetOptions {
   dataDir: string
   validators: number
   miners: string[]
+  tasks: string[]
   fresh: boolean
   blockMs: number
   cycleBlocks: number
@@ -144,7 +150,17 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
       netuid,
       validators: o.validators,
       miners: o.miners,
+      tasks: o.tasks,
       hub,
+      // The miner CLI's own path: package, upload to the hub, commit with the miner's hotkey.
+      publishMiner: (m) =>
+        publishSampleMiner({
+          ...m,
+          chain,
+          hubUrl: hub.url,
+          token: DEVNET_HUB_TOKEN,
+          workDir: join(dataDir, 'miners'),
+        }),
       cycleLengthBlocks: o.cycleBlocks,
       ...(prior === undefined
         ? {}
@@ -332,7 +348,16 @@ async function watch(
         announced = true
         out(`block ${head}: first cycle complete; weights on chain:`)
         for (const [uid, row] of rows) out(`  uid ${uid} → ${row.map(([u, w]) => `${u}:${w}`).join(' ')}`)
-        if (indexerUrl !== undefined) for (const line of await leaderboardLines(indexerUrl)) out(line)
+        if (indexerUrl !== undefined) {
+          // The indexer scores from the same signed results a moment later: give it up to 30 s to rank everyone.
+          let lines: string[] = []
+          for (let i = 0; i < 30 && !ac.signal.aborted; i++) {
+            lines = await leaderboardLines(indexerUrl)
+            if (lines.length > miners) break
+            await new Promise((r) => setTimeout(r, 1000))
+          }
+          for (const line of lines) out(line)
+        }
         if (o.exitAfterWeights) return 0
       }
       if (o.timeout > 0 && Date.now() - started > o.timeout * 1000) {
@@ -374,7 +399,15 @@ export function devnetCommand(init: { stdout?: (line: string) => void } = {}): C
     )
     .option('--data-dir <dir>', 'where the devnet keeps its state (a second run resumes it)', '.kinitro-devnet')
     .option('--validators <n>', 'validator node processes (1-8)', int(1, 8), 3)
-    .option('--miners <list>', 'sample policies to commit, comma-separated', (v) => v.split(','), ['expert', 'random'])
+    .option(
+      '--miners <list>',
+      'sample policies (expert, mediocre, random) to commit, comma-separated, in commit order: a later miner must beat earlier ones by the first-commit margin',
+      (v) => v.split(','),
+      [...DEVNET_MINERS],
+    )
+    .option('--tasks <list>', 'tasks of the devnet competition, comma-separated', (v) => v.split(','), [
+      ...DEVNET_TASKS,
+    ])
     .option('--fresh', 'delete the data dir first', false)
     .option('--block-ms <ms>', 'dev chain block time', int(100, 60_000), 1000)
     .option('--cycle-blocks <n>', 'blocks per evaluation cycle', int(5, 100_000), 30)
