@@ -169,30 +169,32 @@ Examples:
           io.err('warning: bubblewrap is not available: the policy runs as a plain process with network access;')
           io.err('         validators sandbox it (no network, read-only folder), so do not rely on either')
         }
-        let report: EvalReport
+        const total = tasks.length * plan.episodesPerTask
+        let run: Awaited<ReturnType<typeof runEvaluation>>
         try {
-          const total = tasks.length * plan.episodesPerTask
-          const run = await runEvaluation(plan, {
+          run = await runEvaluation(plan, {
             factory,
             policy: policy.client,
             progress: createProgress(io, total),
             ...(video === undefined ? {} : { video }),
             warn: (text) => io.err(`warning: ${text}`),
           })
-          report = buildReport({
-            plan,
-            run,
-            policy: {
-              ...(opts.policyUrl === undefined ? { dir } : { url: opts.policyUrl }),
-              isolation: policy.isolation,
-            },
-            failUnder: opts.failUnder,
-            policyLog: await policy.logTail(),
-            startedAt,
-          })
         } finally {
           await policy.stop()
         }
+        // Read the policy's output once it has stopped: a crashed process's last lines (the traceback) can
+        // still be in its pipes when the episode ends, and under load they arrive after it.
+        const report: EvalReport = buildReport({
+          plan,
+          run,
+          policy: {
+            ...(opts.policyUrl === undefined ? { dir } : { url: opts.policyUrl }),
+            isolation: policy.isolation,
+          },
+          failUnder: opts.failUnder,
+          policyLog: await policy.logTail(),
+          startedAt,
+        })
 
         const reportPath = join(dir, BUILD_DIR, EVAL_REPORT_FILE)
         const notSaved = saveReport(reportPath, report)

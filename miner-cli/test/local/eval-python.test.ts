@@ -146,7 +146,8 @@ describe.skipIf(!hasPython)('kinitro miner eval (python)', () => {
     expect(r.code).toBe(1)
     expect(r.errorCode).toBe('MINER_EVAL_POLICY_FAILED')
     const row = r.out.split('\n').find((l) => l.startsWith('mujoco/reach-v1'))
-    expect(row).toMatch(/\s0%\s.*policy_crashed ×1/)
+    // The first episode crashes the server; how the second one fails (crashed again, refused) depends on timing.
+    expect(row).toMatch(/\s0%\s.*policy_crashed ×\d/)
     expect(r.err).toContain('2 of 2 episodes failed because of the policy')
     expect(r.err).toContain('boom: the model crashed on purpose')
     expect(r.err).toContain('how to fix:')
