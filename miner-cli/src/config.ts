@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Command } from 'commander'
 import { z } from 'zod'
 import { chainConfigSection, loadConfig, walletConfigSection } from '#protocol'
 
@@ -73,10 +74,10 @@ export function minerConfigFile(cwd: string, explicit?: string): string | undefi
  * the `KINITRO_*` environment of `io`, then its flags (registered with `addConfigOptions`).
  */
 export function minerConfigFrom(
-  command: { opts(): Record<string, unknown> },
+  command: Command,
   io: { cwd: string; env: Readonly<Record<string, string | undefined>> },
 ): MinerConfig {
-  const { config, ...flags } = command.opts()
+  const { config, ...flags } = command.opts<Record<string, unknown>>()
   const file = minerConfigFile(io.cwd, typeof config === 'string' ? config : undefined)
   return loadConfig(minerConfigSchema, { ...(file === undefined ? {} : { file }), env: { ...io.env }, flags }).config
 }

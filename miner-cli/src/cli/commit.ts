@@ -64,7 +64,7 @@ Examples:
   cmd.action(
     typedAction(async function (this: Command) {
       const o = this.opts<CommitOpts>()
-      const config = configOf(this, io)
+      const config = minerConfigFrom(this, io)
       const buildDir = buildDirOf(resolve(io.cwd, config.policy.dir))
       const receipt = readUploadReceipt(
         o.receipt === undefined ? join(buildDir, UPLOAD_RECEIPT_FILE) : resolve(io.cwd, o.receipt),
@@ -155,7 +155,7 @@ Examples:
   cmd.action(
     typedAction(async function (this: Command) {
       const o = this.opts<{ hotkey?: string; json?: boolean }>()
-      const config = configOf(this, io)
+      const config = minerConfigFrom(this, io)
       const hotkey = o.hotkey ?? (await walletAddress(config, io))
       const chain = await openMinerChain(config)
       try {
@@ -198,7 +198,7 @@ Examples:
   cmd.action(
     typedAction(async function (this: Command, hotkeyArg: string | undefined) {
       const o = this.opts<{ json?: boolean }>()
-      const config = configOf(this, io)
+      const config = minerConfigFrom(this, io)
       const hotkey = hotkeyArg ?? (await walletAddress(config, io))
       const chain = await openMinerChain(config)
       try {
@@ -236,11 +236,6 @@ Examples:
       }
     }),
   )
-}
-
-// commander's `opts<T extends OptionValues>()` does not match config.ts's unconstrained `opts<T>()`.
-function configOf(cmd: Command, io: MinerIo): MinerConfig {
-  return minerConfigFrom({ opts: <T>() => cmd.opts() as T }, io)
 }
 
 async function walletAddress(config: MinerConfig, io: MinerIo): Promise<string> {

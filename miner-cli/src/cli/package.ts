@@ -20,9 +20,7 @@ function size(bytes: number): string {
 /** The policy folder a command works on: its `[dir]` argument, else `policy.dir` from the config; from `io.cwd`. */
 export function policyDirOf(command: Command, io: MinerIo, dirArg: string | undefined): string {
   if (dirArg !== undefined) return resolve(io.cwd, dirArg)
-  // commander's opts() is generic over OptionValues; minerConfigFrom only needs the record.
-  const opts = <T>() => command.opts() as T
-  return resolve(io.cwd, minerConfigFrom({ opts }, io).policy.dir)
+  return resolve(io.cwd, minerConfigFrom(command, io).policy.dir)
 }
 
 /** `kinitro miner package [dir]`: the reproducible archive validators download, with its manifest. */

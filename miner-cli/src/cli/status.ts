@@ -20,11 +20,6 @@ export function addStatusCommands(miner: Command, io: MinerIo): void {
   addExplain(miner, io)
 }
 
-// commander's `opts<T extends OptionValues>()` does not match config.ts's unconstrained `opts<T>()`.
-function configOf(cmd: Command, io: MinerIo): MinerConfig {
-  return minerConfigFrom({ opts: <T>() => cmd.opts() as T }, io)
-}
-
 /** The hotkey argument (checked as SS58; no wallet needed), else the configured wallet's hotkey. */
 async function targetHotkey(arg: string | undefined, config: MinerConfig, io: MinerIo): Promise<string> {
   if (arg !== undefined) {
@@ -85,7 +80,7 @@ Examples:
       if ((opts.until !== undefined || opts.timeout !== undefined) && !opts.watch) {
         this.error('--until and --timeout only apply with --watch', { exitCode: 2, code: 'commander.invalidArgument' })
       }
-      const config = configOf(this, io)
+      const config = minerConfigFrom(this, io)
       const hotkey = await targetHotkey(hotkeyArg, config, io)
       const client = createIndexerClient({ url: config.indexer.url })
       const scan = Math.min(opts.episodes, 1000)
@@ -153,7 +148,7 @@ Examples:
   cmd.action(
     typedAction(async function (this: Command, hotkeyArg?: string) {
       const opts = this.opts<ExplainOpts>()
-      const config = configOf(this, io)
+      const config = minerConfigFrom(this, io)
       const hotkey = await targetHotkey(hotkeyArg, config, io)
       const client = createIndexerClient({ url: config.indexer.url })
       const view = await client.explain(hotkey, opts.competition ?? config.policy.competition)

@@ -58,8 +58,7 @@ Next: kinitro miner commit`,
   cmd.action(
     typedAction(async function (this: Command, archiveArg: string | undefined) {
       const flags = this.opts<UploadFlags>()
-      // commander's `opts` is generic over OptionValues; minerConfigFrom wants a plain generic reader.
-      const config = minerConfigFrom({ opts: <T>() => this.opts() as T }, io)
+      const config = minerConfigFrom(this, io)
       const policyDir = resolve(io.cwd, config.policy.dir)
       const buildDir = join(policyDir, 'build')
       const archive = archiveArg === undefined ? join(buildDir, 'policy.tar.gz') : resolve(io.cwd, archiveArg)
