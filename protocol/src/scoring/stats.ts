@@ -26,7 +26,9 @@ export function wilson(successes: number, n: number, z: number = DEFAULT_WILSON_
   const denom = 1 + z2 / n
   const center = (p + z2 / (2 * n)) / denom
   const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))
-  return { low: Math.max(0, center - half), high: Math.min(1, center + half) }
+  // The interval always holds p, but rounding can leave it just outside at the ends (6/6 gave a high of
+  // 1 − 1e-16, 0/11 a low of 3e-17): results are validated against `low ≤ p ≤ high`, so clamp to p.
+  return { low: Math.min(p, Math.max(0, center - half)), high: Math.max(p, Math.min(1, center + half)) }
 }
 
 /**

@@ -17,6 +17,20 @@ describe('wilson', () => {
     expect(wilson(0, 0)).toEqual({ low: 0, high: 1 })
   })
 
+  it('always holds the observed rate, even where rounding would put a bound past it (6/6, 0/11)', () => {
+    // Results are validated against low ≤ successes/n ≤ high; before the clamp 886 of these pairs failed
+    // and a validator could not publish a perfect 6-episode result.
+    for (let n = 1; n <= 400; n++) {
+      for (let s = 0; s <= n; s++) {
+        const { low, high } = wilson(s, n)
+        const p = s / n
+        if (!(low <= p && p <= high)) expect.fail(`${s}/${n}: [${low}, ${high}] does not hold ${p}`)
+      }
+    }
+    expect(wilson(6, 6).high).toBe(1)
+    expect(wilson(0, 11).low).toBe(0)
+  })
+
   it('narrows as n grows and takes z', () => {
     const a = wilson(25, 50)
     const b = wilson(250, 500)
