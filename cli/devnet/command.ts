@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { Command, InvalidArgumentError } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import { startDevHub } from '#evaluator'
 import { bootstrapSubnet, freePort, prepareValidator } from '#node'
 import {
@@ -22,10 +22,16 @@ import { publishSampleMiner } from './sample-miners.js'
 export const DEVNET_HUB_TOKEN = 'hf_devnet'
 const DEVNET_HUB_NAMESPACE = 'devnet'
 
-/** The devnet's sample miners by default, in commit order. */
-export const DEVNET_MINERS = ['expert', 'random'] as const
-/** The devnet competition's tasks by default. */
-export const DEVNET_TASKS = ['mujoco/reach-v1'] as const
+/**
+ * The devnet's sample miners by default, in commit order. The mediocre reach specialist commits before the
+ * expert and keeps reach by the first-commit rule; the expert takes push and button-press; random gets the
+ * floor: weights rank expert > mediocre > random (`kinitro score simulate` on this scenario: 65535 > 3263 > 1200).
+ */
+export const DEVNET_MINERS = ['random', 'mediocre', 'expert'] as const
+/** The devnet competition's tasks by default: the three the sample policies tell apart. */
+export const DEVNET_TASKS = ['mujoco/reach-v1', 'mujoco/push-v1', 'mujoco/button-press-v1'] as const
+/** Where a devnet keeps its state when neither --data-dir nor this variable says otherwise: `.kinitro-devnet`. */
+export const DEVNET_DATA_DIR_ENV = 'KINITRO_DEVNET_DATA_DIR'
 
 /** How long node processes get to stop after SIGTERM before the devnet kills them. */
 const STOP_GRACE_MS = 20_000
@@ -120,6 +126,10 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
     const child = spawn(cmd, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, [EXIT_WITH_PARENT_ENV]: '1' },
+      // Its own process group: a terminal's Ctrl-C reaches only the devnet, which then stops each process
+      // once with SIGTERM. Sharing the group, a process got SIGINT and SIGTERM, took the second as "force"
+      // and skipped its graceful stop. If the devnet dies, the closed stdin pipe stops it.
+      detached: true,
     })
     child.stdout?.pipe(log)
     child.stderr?.pipe(log)
@@ -139,8 +149,13 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
       ),
     )
     clearTimeout(grace)
+    for (const [i, c] of children.entries()) {
+      const how = c.signalCode === null ? `exit ${c.exitCode}` : `killed by ${c.signalCode}`
+      out(`${names[i]} stopped (${how})`)
+    }
     await hub.stop()
     await dev.close()
+    out('devnet stopped')
   }
   try {
     const chain = dev.client(netuid)
@@ -393,35 +408,43 @@ async function leaderboardLines(url: string): Promise<string[]> {
 /** `kinitro devnet`. */
 export function devnetCommand(init: { stdout?: (line: string) => void } = {}): Command {
   const out = init.stdout ?? ((line: string) => process.stdout.write(`${line}\n`))
-  return new Command('devnet')
-    .description(
-      'run the whole system locally: dev chain, subnet, sample miners and validator nodes and the indexer (dashboard) as processes',
-    )
-    .option('--data-dir <dir>', 'where the devnet keeps its state (a second run resumes it)', '.kinitro-devnet')
-    .option('--validators <n>', 'validator node processes (1-8)', int(1, 8), 3)
-    .option(
-      '--miners <list>',
-      'sample policies (expert, mediocre, random) to commit, comma-separated, in commit order: a later miner must beat earlier ones by the first-commit margin',
-      (v) => v.split(','),
-      [...DEVNET_MINERS],
-    )
-    .option('--tasks <list>', 'tasks of the devnet competition, comma-separated', (v) => v.split(','), [
-      ...DEVNET_TASKS,
-    ])
-    .option('--fresh', 'delete the data dir first', false)
-    .option('--block-ms <ms>', 'dev chain block time', int(100, 60_000), 1000)
-    .option('--cycle-blocks <n>', 'blocks per evaluation cycle', int(5, 100_000), 30)
-    .option('--weights-interval <n>', 'blocks between weight updates', int(1, 100_000), 10)
-    .option(
-      '--exit-after-weights',
-      'stop once the first cycle is evaluated and every validator has set weights (exit 0)',
-      false,
-    )
-    .option('--timeout <s>', 'give up after this many seconds (0: never)', int(0, 86_400), 0)
-    .option('--no-indexer', 'do not start the backend indexer and its dashboard')
-    .action(
-      typedAction(async (opts: DevnetOptions) => {
-        process.exitCode = await runDevnet(opts, out)
-      }),
-    )
+  return (
+    new Command('devnet')
+      .description(
+        'run the whole system locally: dev chain, subnet, sample miners and validator nodes and the indexer (dashboard) as processes',
+      )
+      .addOption(
+        new Option('--data-dir <dir>', 'where the devnet keeps its state (a second run resumes it)')
+          .env(DEVNET_DATA_DIR_ENV)
+          .default('.kinitro-devnet'),
+      )
+      .option('--validators <n>', 'validator node processes (1-8)', int(1, 8), 3)
+      .option(
+        '--miners <list>',
+        'sample policies (expert, mediocre, random) to commit, comma-separated, in commit order: a later miner must beat earlier ones by the first-commit margin',
+        (v) => v.split(','),
+        [...DEVNET_MINERS],
+      )
+      .option('--tasks <list>', 'tasks of the devnet competition, comma-separated', (v) => v.split(','), [
+        ...DEVNET_TASKS,
+      ])
+      .option('--fresh', 'delete the data dir first', false)
+      .option('--block-ms <ms>', 'dev chain block time', int(100, 60_000), 1000)
+      // A node evaluates 3 sample miners × 3 tasks × 2 episodes in about 30 s on 2 cores: a one-minute cycle
+      // leaves room, so the queue does not grow from cycle to cycle.
+      .option('--cycle-blocks <n>', 'blocks per evaluation cycle', int(5, 100_000), 60)
+      .option('--weights-interval <n>', 'blocks between weight updates', int(1, 100_000), 10)
+      .option(
+        '--exit-after-weights',
+        'stop once the first cycle is evaluated and every validator has set weights (exit 0)',
+        false,
+      )
+      .option('--timeout <s>', 'give up after this many seconds (0: never)', int(0, 86_400), 0)
+      .option('--no-indexer', 'do not start the backend indexer and its dashboard')
+      .action(
+        typedAction(async (opts: DevnetOptions) => {
+          process.exitCode = await runDevnet(opts, out)
+        }),
+      )
+  )
 }

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { type MinerStatus, minerCommand } from '#miner'
+import type { MinerStatus } from '#miner'
 import { devChainAdmin, generateMnemonic, writeHotkeyFile } from '#protocol'
+import { bannerUrl, runMiner as miner } from '../utils/miner-cli.js'
 import { spawnTs } from '../utils/spawn.js'
 import { makeTempDir } from '../utils/temp-dir.js'
 import { until } from '../utils/until.js'
@@ -10,45 +11,6 @@ import { until } from '../utils/until.js'
 // Issue 8's whole path, as a new miner walks it, against a running `kinitro devnet` (dev chain, 2 validator
 // processes, the indexer): init → eval → package → upload (the devnet's hub stand-in) → commit (signed by the
 // miner's own hotkey) → verify → the mesh evaluates it in the next cycle → `status` shows its scores.
-
-/** Run `kinitro miner <argv>` in this process the way the shell would, capturing its output and exit code. */
-async function miner(cwd: string, env: Record<string, string>, argv: string[]) {
-  let out = ''
-  let err = ''
-  const cmd = minerCommand({
-    io: {
-      out: (t) => {
-        out += `${t}\n`
-      },
-      err: (t) => {
-        err += `${t}\n`
-      },
-      isTTY: false,
-      env: { ...process.env, ...env },
-      cwd,
-    },
-  })
-  const all = (c: typeof cmd): (typeof cmd)[] => [c, ...c.commands.flatMap(all)]
-  for (const c of all(cmd)) {
-    c.exitOverride()
-    c.configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) })
-  }
-  let code = 0
-  try {
-    await cmd.parseAsync(argv, { from: 'user' })
-  } catch (e) {
-    code = (e as { exitCode?: number }).exitCode ?? 1
-    if (typeof (e as { exitCode?: number }).exitCode !== 'number') err += String((e as Error).stack ?? e)
-  }
-  return { out, err, code }
-}
-
-function field(lines: string[], prefix: string): string {
-  const line = lines.find((l) => l.startsWith(prefix))
-  const url = line === undefined ? undefined : /(https?:\/\/[^\s]+)/u.exec(line)?.[1]
-  if (url === undefined) throw new Error(`no ${prefix} line in:\n${lines.join('\n')}`)
-  return url.replace(/\/$/u, '')
-}
 
 describe('a new miner, from an idea to a scored policy', () => {
   it('init → eval → package → upload → commit → verify → evaluated by the mesh → status', async () => {
@@ -75,9 +37,9 @@ describe('a new miner, from an idea to a scored policy', () => {
     const guard = setTimeout(() => void dn.crash(), 880_000)
     try {
       await dn.waitForLine((l) => l.startsWith('data dir'), 240_000)
-      const chainUrl = field(dn.lines, 'dev chain')
-      const hubUrl = field(dn.lines, 'artifact hub')
-      const indexerUrl = field(dn.lines, 'dashboard')
+      const chainUrl = bannerUrl(dn.lines, 'dev chain')
+      const hubUrl = bannerUrl(dn.lines, 'artifact hub')
+      const indexerUrl = bannerUrl(dn.lines, 'dashboard')
 
       // The miner's own hotkey in a btcli wallet tree, registered on the subnet (btcli's job on a real chain).
       const wallets = join(tmp.dir, 'wallets')

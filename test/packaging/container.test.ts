@@ -62,14 +62,22 @@ describe('Containerfile', () => {
     expect((major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major >= 24).toBe(true)
   })
 
-  it('copies only files that exist, and everything the build and `npm pack` read', () => {
+  it('copies only files that exist, and everything the build and `npm run pack` read', () => {
     const sources = [...contextSources('build'), ...contextSources('runtime')]
     expect(sources.filter((s) => !existsSync(join(REPO_ROOT, s)))).toEqual([])
     const build = new Set(contextSources('build').map((s) => s.replace(/\/$/, '')))
     const tsconfig = JSON.parse(readFileSync(join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] }
     const needed = [
       ...new Set(tsconfig.include.map((p) => p.split('/')[0] as string)),
-      ...['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', '.npmignore', 'README.md'],
+      ...[
+        'package.json',
+        'package-lock.json',
+        'tsconfig.json',
+        'tsconfig.build.json',
+        '.npmignore',
+        'README.md',
+        'LICENSE',
+      ],
       ...['scripts', 'bin', 'compat'],
     ]
     expect(needed.filter((n) => !build.has(n))).toEqual([])

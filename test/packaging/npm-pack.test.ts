@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../utils/spawn.js'
 import { makeTempDir, type TempDir } from '../utils/temp-dir.js'
 
-// `npm pack` as a user meets it: the tarball is unpacked and its `kinitro` bin run through a symlink on
+// `npm run pack` (npm pack of the built package) as a user meets it: the tarball is unpacked and its `kinitro` bin run through a symlink on
 // PATH, as `npm install -g` lays it out. The tests never reach a registry: the unpacked package gets a
 // symlink to the repository's installed node_modules instead of an `npm install`, so what is proven is that
 // the package ships every file of its own that the CLI needs, not that its dependency list resolves.
-// `--ignore-scripts` skips `prepare` (a full build): the suite runs after `npm run build`, as CI does.
+// The script packs with `--ignore-scripts` (no second build): the suite runs after `npm run build`, as CI does.
 
 const run = promisify(execFile)
 const PKG = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string }
@@ -60,7 +60,8 @@ describe('npm pack', () => {
       throw new Error('dist/ is missing: run `npm run build` before this test (npm ci does it)')
     }
     tmp = makeTempDir('kinitro-pack-')
-    const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp.dir], {
+    // `npm run pack`: `npm pack` of a staged copy whose manifest adds the bin (scripts/pack.mjs says why).
+    const { stdout } = await run('npm', ['run', '--silent', 'pack', '--', '--json', '--pack-destination', tmp.dir], {
       cwd: REPO_ROOT,
       timeout: 60_000,
       maxBuffer: 16 * 1024 * 1024,
@@ -78,6 +79,10 @@ describe('npm pack', () => {
   afterAll(() => tmp?.cleanup())
 
   it('ships the bin, the Node 20 shim and the build with its runtime assets', () => {
+    // The checkout's manifest has no `bin` (so `npx kinitro` works there); the tarball's must, or
+    // `npm install -g` links no command.
+    const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { bin?: Record<string, string> }
+    expect(manifest.bin).toEqual({ kinitro: './bin/kinitro.mjs' })
     const paths = new Set(pack.files.map((f) => f.path))
     for (const needed of [
       'package.json',

@@ -40,10 +40,23 @@ export interface TsChild {
  * ```
  */
 export function spawnTs(script: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): TsChild {
-  const child = spawn(process.execPath, [...TS_NODE_ARGS, script, ...args], {
+  return spawnLines(process.execPath, [...TS_NODE_ARGS, script, ...args], opts)
+}
+
+/**
+ * Run any command from the repo root with its stdout split into lines. `group` starts it in its own process
+ * group, so the test can signal the whole group the way a terminal's Ctrl-C does (`process.kill(-pid, 'SIGINT')`).
+ */
+export function spawnLines(
+  command: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; group?: boolean; stdin?: 'ignore' | 'pipe' } = {},
+): TsChild {
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
+    detached: opts.group === true,
   })
   const lines: string[] = []
   const waiters: { test: (l: string) => boolean; resolve: (l: string) => void }[] = []

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { browserEnabled } from '../../../test/utils/services.js'
+import { chromiumEnabled, launchChromium } from '../../../test/utils/browser.js'
 import { buildApp } from '../../src/app.js'
 import { createFeedHub } from '../../src/feeds/index.js'
 import type { FeedHub } from '../../src/feeds/types.js'
@@ -35,19 +35,8 @@ import {
 // first render, live updates over /v1/feed without a reload, feed resume after a reconnect, the miner and
 // validator pages, and an episode replay. Screenshots land in test/artifacts/ for a human look.
 
-const CHROMIUM = process.env.KINITRO_CHROMIUM ?? '/usr/bin/chromium'
-// reference/toolchain.md: the flags Debian's Chromium needs headless in a container.
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
 const ARTIFACTS = resolve(import.meta.dirname, '../../../test/artifacts')
-const enabled = await browserEnabled(CHROMIUM)
+const enabled = await chromiumEnabled()
 const { a, b, c } = MINERS
 const [v1, v2] = VALIDATORS as unknown as [string, string]
 // Upper bound on waiting for the page to reflect a change (not a speed claim: the machine may be busy).
@@ -105,11 +94,6 @@ describe.skipIf(!enabled)('dashboard in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium), point KINITRO_CHROMIUM at a binary, or set KINITRO_TEST_BROWSER=0 to skip the browser tests`,
-      )
-    }
     mkdirSync(ARTIFACTS, { recursive: true })
     store = await createSqliteStore({ path: ':memory:' })
     hub = createFeedHub({
@@ -128,7 +112,7 @@ describe.skipIf(!enabled)('dashboard in Chromium', () => {
     await store.addCommitments(commitments())
     app = await buildApp({ store, scores, feed: hub, replays: fixedReplays(() => resultIds), rateLimit: false })
     url = await app.listen({ host: '127.0.0.1', port: 0 })
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     page.on('pageerror', (err) => pageErrors.push(String(err)))
     page.on('console', (msg) => {

@@ -7,26 +7,57 @@ import { readFileSync } from 'node:fs'
 export const EXIT_WITH_PARENT_ENV = 'KINITRO_EXIT_WITH_PARENT'
 
 /**
- * Keep a long-running command (`node run`, `indexer run`) up until SIGINT/SIGTERM (or its supervisor's
- * pipe closing), then stop it gracefully. A second signal exits at once with 130: the operator wants out
- * now, and every store is crash-safe.
+ * After a graceful stop, how long leftover handles (a socket closing, a library's timer) may keep the
+ * process up before it exits anyway: a stopped service that lingers looks hung to its supervisor, which then
+ * kills it (the devnet did, 20 s later, for every node).
  */
-export function runUntilStopped(stop: () => Promise<void>): Promise<void> {
+export const EXIT_GRACE_MS = 3_000
+
+/**
+ * Keep a long-running command (`node run`, `indexer run`) up until SIGINT/SIGTERM (or its supervisor's
+ * pipe closing), then stop it gracefully and let the process exit. A second signal exits at once with 130:
+ * the operator wants out now, and every store is crash-safe. A failed stop exits with 1.
+ */
+export function runUntilStopped(
+  stop: () => Promise<void>,
+  opts: { exit?: (code: number) => void } = {},
+): Promise<void> {
+  const exit = opts.exit ?? ((code: number) => process.exit(code))
+  const watchParent = process.env[EXIT_WITH_PARENT_ENV] === '1'
   return new Promise<void>((resolve) => {
     let stopping = false
+    const done = (code: number) => {
+      process.off('SIGINT', onInt)
+      process.off('SIGTERM', onTerm)
+      if (watchParent) {
+        // The pipe kept the event loop alive on purpose while running; held after the stop, it would keep
+        // the process up for as long as the supervisor lives.
+        process.stdin.off('close', onGone)
+        process.stdin.destroy()
+      }
+      if (code !== 0) process.exitCode = code
+      setTimeout(() => exit(code), EXIT_GRACE_MS).unref()
+      resolve()
+    }
     const onSignal = (sig: string) => {
-      if (stopping) process.exit(130)
+      if (stopping) return exit(130)
       stopping = true
       process.stderr.write(`\n${sig}: stopping (again to force)\n`)
-      stop().then(resolve, (err) => {
-        process.stderr.write(`stop failed: ${String(err)}\n`)
-        resolve()
-      })
+      stop().then(
+        () => done(0),
+        (err) => {
+          process.stderr.write(`stop failed: ${String(err)}\n`)
+          done(1)
+        },
+      )
     }
-    process.on('SIGINT', () => onSignal('SIGINT'))
-    process.on('SIGTERM', () => onSignal('SIGTERM'))
-    if (process.env[EXIT_WITH_PARENT_ENV] === '1') {
-      process.stdin.on('close', () => onSignal('supervisor gone'))
+    const onInt = () => onSignal('SIGINT')
+    const onTerm = () => onSignal('SIGTERM')
+    const onGone = () => onSignal('supervisor gone')
+    process.on('SIGINT', onInt)
+    process.on('SIGTERM', onTerm)
+    if (watchParent) {
+      process.stdin.on('close', onGone)
       process.stdin.resume()
     }
   })

@@ -3,7 +3,13 @@
 import { s } from './dom.js'
 import { colour, interval, pct } from './format.js'
 
-const MARGIN = { top: 28, right: 12, bottom: 44, left: 44 }
+const MARGIN = { top: 12, right: 12, bottom: 44, left: 44 }
+// Legend rows: entries wrap to the chart's width. Text is 11 px; ~6.6 px per character is a safe width for
+// env ids (SVG text cannot be measured before it is in the page, and the chart is built detached).
+const LEGEND_ROW = 16
+const LEGEND_CHAR = 6.6
+const LEGEND_SWATCH = 14
+const LEGEND_GAP = 16
 const PLOT_HEIGHT = 180
 const BAR = 16
 const BAR_GAP = 3
@@ -22,8 +28,10 @@ export function successChart(groups, keys, options = {}) {
   const slot = Math.max(MIN_SLOT, groupWidth + GROUP_GAP)
   const plotWidth = Math.max(240, groups.length * slot)
   const width = MARGIN.left + plotWidth + MARGIN.right
-  const height = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom
-  const y = (rate) => MARGIN.top + PLOT_HEIGHT * (1 - Math.min(1, Math.max(0, rate)))
+  const places = legendPlaces(keys, plotWidth)
+  const top = MARGIN.top + (places.length > 0 ? (places[places.length - 1].row + 1) * LEGEND_ROW : 0)
+  const height = top + PLOT_HEIGHT + MARGIN.bottom
+  const y = (rate) => top + PLOT_HEIGHT * (1 - Math.min(1, Math.max(0, rate)))
 
   const grid = [0, 0.25, 0.5, 0.75, 1].map((t) =>
     s(
@@ -40,7 +48,7 @@ export function successChart(groups, keys, options = {}) {
       'text',
       {
         x: x0 + groupWidth / 2,
-        y: MARGIN.top + PLOT_HEIGHT + 16,
+        y: top + PLOT_HEIGHT + 16,
         'text-anchor': 'middle',
         class: group.href ? 'label chart-link' : 'label',
       },
@@ -79,9 +87,12 @@ export function successChart(groups, keys, options = {}) {
   const legend = keys.map((key, i) =>
     s(
       'g',
-      { class: 'legend', transform: `translate(${MARGIN.left + i * 130}, 8)` },
+      {
+        class: 'legend',
+        transform: `translate(${MARGIN.left + places[i].x}, ${MARGIN.top - 4 + places[i].row * LEGEND_ROW})`,
+      },
       s('rect', { width: 10, height: 10, fill: colour(i) }),
-      s('text', { x: 14, y: 9 }, key),
+      s('text', { x: LEGEND_SWATCH, y: 9 }, key),
     ),
   )
 
@@ -100,4 +111,26 @@ export function successChart(groups, keys, options = {}) {
     bars,
     legend,
   )
+}
+
+/**
+ * Where each legend entry goes: left to right, wrapping to a new row when the next would pass the plot's
+ * right edge (a fixed step per entry drew long env ids over each other and pushed the third off the chart).
+ * @param {string[]} keys
+ * @param {number} width
+ * @returns {{x: number, row: number}[]}
+ */
+function legendPlaces(keys, width) {
+  let x = 0
+  let row = 0
+  return keys.map((key) => {
+    const w = LEGEND_SWATCH + key.length * LEGEND_CHAR
+    if (x > 0 && x + w > width) {
+      x = 0
+      row++
+    }
+    const place = { x, row }
+    x += w + LEGEND_GAP
+    return place
+  })
 }
