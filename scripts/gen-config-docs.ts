@@ -133,7 +133,7 @@ export function renderTopics(): string {
     return [
       `${code(type)} (${MESSAGE_TYPE_CODES[type]})`,
       code(`/kinitro/<netuid>/${t}/1`),
-      type === 'competition-manifest' ? `the subnet owner's ${signer}` : signer,
+      type === 'competition-manifest' || type === 'owner-action' ? `the subnet owner's ${signer}` : signer,
       kib(MAX_BODY_BYTES[type]),
       String(FRESHNESS_WINDOW_BLOCKS[type]),
       `${q.maxLength}, ${q.order}, ${q.concurrency}`,

@@ -107,14 +107,13 @@ export function createIndexer(init: IndexerInit): Indexer {
     onIndexed: (rows) => {
       const book = observer.book()
       for (const row of rows) {
-        hub.publish(
-          feedEventOf(row, (jobId) => {
-            const a = book.get(jobId)?.announcement
-            return a === undefined
-              ? undefined
-              : { competitionId: a.competitionId, minerHotkey: ss58FromPublicKey(a.minerHotkey) }
-          }),
-        )
+        const event = feedEventOf(row, (jobId) => {
+          const a = book.get(jobId)?.announcement
+          return a === undefined
+            ? undefined
+            : { competitionId: a.competitionId, minerHotkey: ss58FromPublicKey(a.minerHotkey) }
+        })
+        if (event !== undefined) hub.publish(event)
       }
     },
     onScoringInput: () => scores.invalidate(),
@@ -126,6 +125,7 @@ export function createIndexer(init: IndexerInit): Indexer {
     metagraph: () => observer.metagraph(),
     head: () => observer.head(),
     results: () => observer.results(),
+    ownerActions: () => observer.ownerActions(),
     logger: log,
   })
   scores.onUpdate((s) => hub.publish({ kind: 'scores', data: scoresEvent(s), channels: ['scores'] }))

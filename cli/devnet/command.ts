@@ -5,14 +5,16 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { startDevHub } from '#evaluator'
 import { bootstrapSubnet, freePort, prepareValidator } from '#node'
 import {
-  createDevChain,
+  type Chain,
   createNodeKey,
   EXIT_WITH_PARENT_ENV,
+  hotkeyFromMnemonic,
   loadNodeKey,
   saveNodeKey,
   typedAction,
   writeHotkeyFile,
 } from '#protocol'
+import { checkResumable, type DevnetChainRecord, openDevnetChain } from './chain.js'
 import { publishSampleMiner } from './sample-miners.js'
 
 /**
@@ -42,10 +44,14 @@ interface DevnetState {
   ports: { chain: number; hub: number; validators: number[]; health: number[]; indexer?: number; indexerMesh?: number }
   keys: { owner: string; validators: string[]; miners: string[] }
   manifest: string
+  /** Absent in state files from before `--chain-url`: the embedded chain. */
+  chain?: DevnetChainRecord
 }
 
 export interface DevnetOptions {
   dataDir: string
+  /** A chopsticks ws:// endpoint serving a Subtensor runtime; absent: the embedded dev chain. */
+  chainUrl?: string
   validators: number
   miners: string[]
   tasks: string[]
@@ -67,6 +73,11 @@ function int(min: number, max: number) {
     if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`an integer ${min}…${max}`)
     return n
   }
+}
+
+function wsUrl(v: string): string {
+  if (!/^wss?:\/\/\S+$/u.test(v)) throw new InvalidArgumentError('a ws:// or wss:// URL of a chopsticks node')
+  return v
 }
 
 function toml(obj: Record<string, unknown>, prefix = ''): string {
@@ -115,7 +126,17 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
   }
   ports.indexer ??= await freePort()
   ports.indexerMesh ??= await freePort()
-  const dev = await createDevChain({ path: join(dataDir, 'chain.sqlite'), blockTimeMs: o.blockMs, port: ports.chain })
+  const net = await openDevnetChain({
+    ...(o.chainUrl === undefined ? {} : { chainUrl: o.chainUrl }),
+    dataDir,
+    port: ports.chain,
+    blockMs: o.blockMs,
+    out,
+  })
+  const chain = await net.client(netuid).catch(async (err: unknown) => {
+    await net.close()
+    throw err
+  })
   const hub = await startDevHub({ port: ports.hub, users: { [DEVNET_HUB_TOKEN]: DEVNET_HUB_NAMESPACE } })
   const children: ChildProcess[] = []
   const names: string[] = []
@@ -154,13 +175,17 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
       out(`${names[i]} stopped (${how})`)
     }
     await hub.stop()
-    await dev.close()
+    await chain.close()
+    await net.close()
     out('devnet stopped')
   }
   try {
-    const chain = dev.client(netuid)
+    if (prior !== undefined) {
+      const first = await hotkeyFromMnemonic(prior.keys.validators[0] as string)
+      await checkResumable(prior.chain ?? { kind: 'dev' }, net, chain, first.ss58, dataDir)
+    }
     const subnet = await bootstrapSubnet({
-      admin: dev.admin,
+      admin: net.admin,
       chain,
       netuid,
       validators: o.validators,
@@ -190,7 +215,9 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
         miners: subnet.miners.map((m) => m.mnemonic),
       },
       manifest: Buffer.from(subnet.manifest).toString('hex'),
+      chain: net.kind === 'dev' ? { kind: 'dev' } : { kind: net.kind, url: net.url },
     }
+    net.startBlocks()
     writeFileSync(statePath, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
     const head = (await chain.head()).number
     const wallets = join(dataDir, 'wallets')
@@ -233,7 +260,7 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
       const config = {
         netuid,
         dataDir: dir,
-        chain: { kind: 'dev', url: dev.url },
+        chain: { kind: net.kind, url: net.url },
         wallet: { name: `validator-${i}`, hotkey: 'default', path: wallets },
         mesh: {
           listen: [(prepared[i] as { listen: string }).listen],
@@ -257,7 +284,7 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
         toml({
           netuid,
           dataDir: indexerDir,
-          chain: { kind: 'dev', url: dev.url },
+          chain: { kind: net.kind, url: net.url },
           http: { port: ports.indexer },
           mesh: { listen: [`/ip4/127.0.0.1/tcp/${ports.indexerMesh}`], peerRecords: join(dataDir, 'peers.hex') },
           artifacts: { roots: subnet.validators.map((_, i) => join(dataDir, `validator-${i}`)) },
@@ -265,7 +292,7 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
       )
       launch('indexer', 'indexer', file)
     }
-    out(`dev chain      ${dev.url}  (netuid ${netuid}, ${o.blockMs} ms blocks)`)
+    out(net.describe(netuid))
     out(`artifact hub   ${hub.url}  (uploads: HF_TOKEN=${DEVNET_HUB_TOKEN}, repos under ${DEVNET_HUB_NAMESPACE}/)`)
     for (const [i, v] of subnet.validators.entries()) {
       out(
@@ -319,7 +346,7 @@ async function progressOf(healthPort: number): Promise<NodeProgress | undefined>
  */
 async function watch(
   o: DevnetOptions,
-  chain: ReturnType<Awaited<ReturnType<typeof createDevChain>>['client']>,
+  chain: Chain,
   healthPorts: readonly number[],
   miners: number,
   procs: { children: ChildProcess[]; names: string[] },
@@ -417,6 +444,11 @@ export function devnetCommand(init: { stdout?: (line: string) => void } = {}): C
         new Option('--data-dir <dir>', 'where the devnet keeps its state (a second run resumes it)')
           .env(DEVNET_DATA_DIR_ENV)
           .default('.kinitro-devnet'),
+      )
+      .option(
+        '--chain-url <ws-url>',
+        'run on a Subtensor runtime served by chopsticks at this ws:// URL instead of the embedded dev chain (a live Subtensor is refused)',
+        wsUrl,
       )
       .option('--validators <n>', 'validator node processes (1-8)', int(1, 8), 3)
       .option(

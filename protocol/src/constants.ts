@@ -47,6 +47,8 @@ export const ENVELOPE_OVERHEAD_BYTES = 128
  *   (reference/p2p.md §10, `maxInboundDataLength` = max payload) and keeps one result well under
  *   yamux's 4 MiB per-stream read buffer (p2p.md §1).
  * - weights-announcement 32 KiB: 4096 uid/weight pairs at 4 B each is 16 KiB, doubled for headroom.
+ * - owner-action 40 KiB: up to {@link MAX_OWNER_ACTION_ENVS} env ids of ≤ 128 B (~33 KB) plus a ≤ 256 B
+ *   reason and ~150 B of fixed fields.
  */
 export const MAX_BODY_BYTES = {
   'peer-record': 4 * 1024,
@@ -55,6 +57,7 @@ export const MAX_BODY_BYTES = {
   'job-status': 1024,
   result: 1024 * 1024,
   'weights-announcement': 32 * 1024,
+  'owner-action': 40 * 1024,
 } as const
 
 /** Largest envelope of any type; the check made before the type is known. */
@@ -124,6 +127,11 @@ export const MAX_ARTIFACT_URI_BYTES = 512
 // Subtensor's default MaxAllowedUids is 256 and subnets may raise it; 4096 is the largest we accept.
 /** Most uid/weight pairs in a weights announcement. */
 export const MAX_WEIGHT_ENTRIES = 4096
+// A re-run names env ids of one competition, and a competition has at most MAX_TASKS tasks.
+/** Most env ids one owner action (or re-run job) may name. */
+export const MAX_OWNER_ACTION_ENVS = MAX_TASKS
+/** Longest owner action reason, in UTF-8 bytes. */
+export const MAX_OWNER_REASON_BYTES = 256
 /** Most episodes per task a manifest may ask for. */
 export const MAX_EPISODES_PER_TASK = 1000
 /** Largest max_steps a manifest may ask for. */
@@ -152,6 +160,8 @@ export const MAX_PEER_RECORD_TTL_BLOCKS = 50_400
  * - job-status 300 (1 h): liveness information; stale status is useless on gossip.
  * - result 7200 (24 h): covers an outbox republish after a long outage.
  * - weights-announcement 1080 (3 tempos of 360 blocks, chain.md §2).
+ * - owner-action 50400 (7 days), like manifests: the owner's decisions are rare and stay in force; older
+ *   ones come through sync.
  */
 export const FRESHNESS_WINDOW_BLOCKS = {
   'peer-record': MAX_PEER_RECORD_TTL_BLOCKS,
@@ -160,6 +170,7 @@ export const FRESHNESS_WINDOW_BLOCKS = {
   'job-status': 300,
   result: 7200,
   'weights-announcement': 1080,
+  'owner-action': 50_400,
 } as const
 
 /** Validity a node gives its own peer record by default (24 h); it reissues at half-life. */

@@ -12,6 +12,7 @@ import {
   type PreparedValidator,
   prepareValidator,
   type Store,
+  storedResults,
   type ValidatorNode,
 } from '#node'
 import {
@@ -19,9 +20,13 @@ import {
   createLogger,
   createMeshHost,
   createNodeKey,
+  createOwnerAction,
   type DevChain,
   type MeshHost,
+  messageId,
   type NodeKey,
+  rerunJobId,
+  signOwnerAction,
   silentLogger,
   TOPIC_NAMES,
 } from '#protocol'
@@ -51,6 +56,11 @@ let indexer: Indexer | undefined
 let indexerStore: IndexerStore | undefined
 const nodes: ValidatorNode[] = []
 const stores: Store[] = []
+
+/** How many results a validator's store holds for the job `jobId` (hex), from every validator. */
+function storedJobResults(store: Store, jobId: string): number {
+  return storedResults(store, 1).filter((r) => hex(r.result.jobId) === jobId).length
+}
 
 function resultIds(store: Store): string[] {
   const page = store.log.range({ topic: 'results', fromBlock: 0, toBlock: 1e12, limit: 1000 })
@@ -311,6 +321,86 @@ describe('the indexer as an observer peer of a real validator mesh', () => {
     )
     // Results made while it was down can only have come by catch-up (gossip does not replay them).
     await until('the catch-up round to complete', () => ix.observer.status().lastCatchUp?.complete === true)
+  }, 420_000)
+})
+
+describe('the indexer and the subnet owner', () => {
+  it('follows an owner-relayed rerun: stores the action and the rerun results, and scores as the validators do', async () => {
+    const ix = indexer as Indexer
+    const random = subnet.miners.find((m) => m.policy === 'random') as DevSubnet['miners'][number]
+    const head = (await dev.client(1).head()).number
+    const rerun = signOwnerAction(
+      createOwnerAction({
+        action: 'rerun',
+        netuid: 1,
+        block: head,
+        competitionId: DEVNET_COMPETITION_ID,
+        minerHotkey: random.hotkey.publicKey,
+        reason: 'a miner asked for a second look',
+      }),
+      subnet.owner.hotkey.signer,
+    )
+    const actionId = messageId(rerun)
+    const jobId = hex(rerunJobId(1, actionId))
+    // Any bound peer may carry the owner's signed action; the mesh checks the owner's signature, not the carrier.
+    const carrier: MeshHost = createMeshHost({
+      netuid: 1,
+      nodeKey: hostileId.nodeKey,
+      headBlock: () => head,
+      isPermitted: () => true,
+      onAccepted: () => {},
+      peerRecords: prepared.map((p) => p.record),
+    })
+    await carrier.start()
+    try {
+      await carrier.dial(prepared[0]?.dialAddr as string)
+      await until('the carrier to see a validator on the owner topic', () => carrier.topicPeers('owner').length > 0)
+      await carrier.publish('owner-action', rerun)
+      // Every validator plans the rerun job and evaluates it (three replicas), as the indexer's book does.
+      await until(
+        'the rerun evaluated on every validator',
+        () => stores.every((st) => storedJobResults(st, jobId) >= VALIDATORS),
+        { timeoutMs: 240_000 },
+      )
+    } finally {
+      await carrier.stop()
+    }
+    await until('the owner action indexed', () => hasMessage(hex(actionId)))
+    const expected = resultIds(stores[0] as Store)
+    await until('the indexer to hold the rerun results', async () => {
+      const got = await indexedResultIds(ix)
+      return expected.every((id) => got.includes(id))
+    })
+    // With the rerun's results superseding the first ones, the indexer still computes what the validators set.
+    await until(
+      'weights set by every validator equal to the indexer’s, after the rerun',
+      async () => {
+        const s = await ix.scores.compute()
+        if (s === undefined) return false
+        const mine = JSON.stringify({ uids: s.output.u16.uids, weights: s.output.u16.values })
+        return nodes.every((n) => JSON.stringify(n.status().weights?.lastWeights ?? null) === mine)
+      },
+      { timeoutMs: 120_000 },
+    )
+    // And the audit, which reads the owner's actions from the indexer's log, supports every validator's newest
+    // weights with the same inputs digest: the rerun's results replaced the first ones there as on the nodes.
+    const honest = subnet.validators.slice(0, VALIDATORS).map((v) => v.hotkey.ss58)
+    await until(
+      'the audit to support every validator’s weights made after the rerun',
+      async () => {
+        await ix.observer.flush()
+        const r = await auditWeights({
+          store: indexerStore as IndexerStore,
+          chain: dev.client(1),
+          block: (await dev.client(1).head()).number,
+        })
+        return honest.every((h) => {
+          const a = r.validators.find((v) => v.validator === h)
+          return a?.verdict === 'supported' && (a.announcement?.block ?? 0) > head
+        })
+      },
+      { timeoutMs: 120_000 },
+    )
   }, 420_000)
 })
 

@@ -7,6 +7,7 @@ import { MINER_ERROR_CODES } from '#miner'
 import { NODE_ERROR_CODES } from '#node'
 import { FAILURE_CODES, PROTOCOL_ERROR_CODES } from '#protocol'
 import { DB_ERROR_CODES } from '../../cli/db.js'
+import { DEVNET_ERROR_CODES } from '../../cli/devnet/errors.js'
 
 // style.md §4: every error code a component can throw is in its README's "Errors" table (code | meaning |
 // how to fix), and every code in the table exists. This keeps the table honest as codes come and go.
@@ -47,7 +48,7 @@ describe('error code tables', () => {
     ['evaluator', EVALUATOR_ERROR_CODES],
     ['backend-indexer', INDEXER_ERROR_CODES],
     ['miner-cli', MINER_ERROR_CODES],
-    ['cli', DB_ERROR_CODES],
+    ['cli', [...DB_ERROR_CODES, ...DEVNET_ERROR_CODES]],
   ] as const) {
     it(`${component}/README.md documents exactly the codes the code defines`, () => {
       const documented = tableCodes(component)

@@ -4,6 +4,7 @@ import {
   computeWeights,
   decodeBody,
   decodeEnvelope,
+  type OwnerAction,
   type ReplicaResult,
   type Result,
   scoringInputFromMesh,
@@ -72,10 +73,11 @@ function body<T>(row: StoredMessageRow): T {
  */
 export async function auditWeights(init: { store: IndexerStore; chain: Chain; block: number }): Promise<AuditReport> {
   const { store, chain, block } = init
-  const [graph, onChain, manifestRows, resultRows, allWeightRows, commitmentRows] = await Promise.all([
+  const [graph, onChain, manifestRows, ownerRows, resultRows, allWeightRows, commitmentRows] = await Promise.all([
     chain.metagraph(),
     chain.weights(),
     allOf(store, 'competitions', block),
+    allOf(store, 'owner', block),
     allOf(store, 'results', block),
     allOf(store, 'weights', Number.MAX_SAFE_INTEGER),
     (async () => {
@@ -90,6 +92,7 @@ export async function auditWeights(init: { store: IndexerStore; chain: Chain; bl
     })(),
   ])
   const manifests = manifestRows.map((r) => ({ block: r.block, m: body<CompetitionManifest>(r) }))
+  const ownerActions = ownerRows.map((r) => ({ block: r.block, a: { id: r.id, action: body<OwnerAction>(r) } }))
   const results = resultRows
     .filter((r) => r.hotkey !== null)
     .map((r) => ({ block: r.block, r: { validator: r.hotkey as string, result: body<Result>(r), messageId: r.id } }))
@@ -128,6 +131,7 @@ export async function auditWeights(init: { store: IndexerStore; chain: Chain; bl
       commitments,
       metagraph: neurons,
       results: cut,
+      ownerActions: ownerActions.filter((x) => x.block <= a.block).map((x) => x.a),
     })
     const out = computeWeights(input)
     const recomputed = { uids: out.u16.uids, weights: out.u16.values, inputsDigest: out.inputsDigest }

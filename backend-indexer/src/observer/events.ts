@@ -8,7 +8,7 @@ export type JobLookup = (jobId: string) => { competitionId: string; minerHotkey:
  * The feed event for a newly stored message, routed to every channel that covers it: the kind's own
  * channel, its competition and its miner. Events carry the original envelope so clients can verify.
  */
-export function feedEventOf(row: IndexedMessage & { seq: number }, jobs: JobLookup): FeedEventInput {
+export function feedEventOf(row: IndexedMessage & { seq: number }, jobs: JobLookup): FeedEventInput | undefined {
   const p = row.projection
   const base = { envelope: row.envelope }
   switch (p.kind) {
@@ -36,6 +36,8 @@ export function feedEventOf(row: IndexedMessage & { seq: number }, jobs: JobLook
       return { ...base, kind: 'weights', data: p.weights, channels: ['validators'] }
     case 'peer':
       return { ...base, kind: 'peer', data: p.peer, channels: ['validators'] }
+    case 'none':
+      return undefined
     case 'competition':
       return {
         ...base,

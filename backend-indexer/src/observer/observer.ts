@@ -18,6 +18,7 @@ import {
   type ManifestRegistry,
   type MeshHost,
   type NodeKey,
+  type OwnerActionRecord,
   type ReplicaResult,
   silentLogger,
   type TopicName,
@@ -29,7 +30,8 @@ import type { ObserverStatus, ObserverView } from './types.js'
 import { createBatchWriter } from './writer.js'
 
 const SYNCED_KEY = 'observer.syncedBlock'
-const REPLAY_TOPICS: readonly TopicName[] = ['competitions', 'peers', 'jobs', 'status', 'results']
+// Owner actions before jobs: a replayed rerun plans its job before that job's results arrive.
+const REPLAY_TOPICS: readonly TopicName[] = ['competitions', 'peers', 'owner', 'jobs', 'status', 'results']
 
 /** Inputs of {@link createObserver}. */
 export interface ObserverInit {
@@ -65,6 +67,8 @@ export interface Observer extends ObserverView {
   catchUp(): Promise<void>
   /** Every accepted result (for scoring). */
   results(): Iterable<ReplicaResult>
+  /** Every accepted subnet-owner action (approvals, rejections, reruns: scoring input). */
+  ownerActions(): readonly OwnerActionRecord[]
   manifests(): ManifestRegistry
   book(): JobBook
   head(): number
@@ -150,7 +154,8 @@ export function createObserver(init: ObserverInit): Observer {
       if (prev === undefined) init.onScoringInput?.()
     },
     onStored: (m) => {
-      if (m.type === 'competition-manifest') init.onScoringInput?.()
+      // Manifests and owner actions (approvals, reruns) change the scoring input without adding a result.
+      if (m.type === 'competition-manifest' || m.type === 'owner-action') init.onScoringInput?.()
     },
   })
 
@@ -340,6 +345,7 @@ export function createObserver(init: ObserverInit): Observer {
     },
     metagraph: () => view.metagraph(),
     results: () => results.values(),
+    ownerActions: () => ingest.ownerActions(),
     manifests: () => manifests,
     book: () => book,
     head: () => view.head().number,

@@ -68,6 +68,8 @@ function decoded(envelope: Uint8Array): { type: MessageType; body: unknown } {
 
 function projectionOf(type: MessageType, body: unknown, messageId: string, hotkey: string | null): Projection {
   switch (type) {
+    case 'owner-action':
+      return { kind: 'none' }
     case 'competition-manifest':
       return { kind: 'competition', competition: competitionRow(body as CompetitionManifest, messageId) }
     case 'job-announcement':

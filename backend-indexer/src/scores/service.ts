@@ -5,6 +5,7 @@ import {
   computeWeights,
   type Logger,
   type Metagraph,
+  type OwnerActionRecord,
   type ReplicaResult,
   type ScoringInput,
   type ScoringOutput,
@@ -21,6 +22,8 @@ export interface ScoresInit {
   head: () => number
   /** Every accepted result, as the observer holds them (a validator's latest per job counts). */
   results: () => Iterable<ReplicaResult>
+  /** Subnet-owner actions (approvals, reruns): the nodes' scoring input takes them too. @default none */
+  ownerActions?: () => readonly OwnerActionRecord[]
   /** Shortest gap between two recomputations, ms (results arrive in bursts at cycle ends). @default 500 */
   minIntervalMs?: number
   logger: Logger
@@ -61,6 +64,7 @@ export function createScores(init: ScoresInit): Scores {
       commitments: commitments.map((c) => ({ hotkey: c.hotkey, block: c.block })),
       metagraph: graph.neurons.map((n) => ({ uid: n.uid, hotkey: n.hotkey, stake: n.stake })),
       results,
+      ownerActions: init.ownerActions?.() ?? [],
     })
     const output = computeWeights(input)
     const snapshot: ScoreSnapshot = {

@@ -83,8 +83,8 @@ export function projections(fresh: readonly IndexedMessage[]): Projections {
   const peers = new Map<string, PeerRow>()
   const hotkeys = new Map<string, HotkeySeen>()
   for (const m of fresh) {
-    // Validators' activity only: the subnet owner signs competition manifests and is no validator.
-    if (m.hotkey !== null && m.projection.kind !== 'competition') {
+    // Validators' activity only: the subnet owner signs manifests and owner actions and is no validator.
+    if (m.hotkey !== null && m.projection.kind !== 'competition' && m.projection.kind !== 'none') {
       const h = hotkeys.get(m.hotkey)
       if (h === undefined) hotkeys.set(m.hotkey, { hotkey: m.hotkey, block: m.block, at: m.receivedAt })
       else

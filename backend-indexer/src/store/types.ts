@@ -43,6 +43,8 @@ export type Projection =
   | { kind: 'result'; result: ResultRow; episodes: EpisodeRow[] }
   | { kind: 'weights'; weights: WeightsRow }
   | { kind: 'peer'; peer: PeerRow }
+  // Subnet-owner actions (approve, reject, rerun): kept in the message log for sync and scoring, no table.
+  | { kind: 'none' }
 
 /** A competition manifest as published by the subnet owner. For one id, the highest block is current. */
 export interface CompetitionRow {

@@ -78,7 +78,8 @@ describe.skipIf(!enabled)('dashboard in Chromium', () => {
       }
       if (m.projection.kind === 'result') resultIds.push(m.id)
       const seq = seqOf.get(m.id)
-      if (publish && seq !== undefined) hub.publish(feedEventOf({ ...m, seq }, (id) => jobs.get(id)))
+      const event = seq === undefined ? undefined : feedEventOf({ ...m, seq }, (id) => jobs.get(id))
+      if (publish && event !== undefined) hub.publish(event)
     }
   }
 

@@ -35,6 +35,7 @@ export const DIGEST_2 = hex32('inputs 2')
 
 const TYPE_OF: Record<TopicName, string> = {
   peers: 'peer-record',
+  owner: 'owner-action',
   competitions: 'competition-manifest',
   jobs: 'job-announcement',
   status: 'job-status',

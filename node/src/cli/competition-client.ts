@@ -1,3 +1,4 @@
+import type { CandidatesSnapshot } from '../health/candidates.js'
 import type { CompetitionInfo } from '../health/competitions.js'
 import type { RelayAnswer } from '../health/relay.js'
 import { CompetitionError } from './competition-errors.js'
@@ -83,4 +84,30 @@ export async function fetchCompetitions(node: string, timeoutMs = NODE_REQUEST_T
     throw badAnswer(url, status, status === 404 ? 'no competition list here' : JSON.stringify(body).slice(0, 200))
   }
   return list as CompetitionList
+}
+
+/**
+ * A competition's leader candidates as the node scores them now (`GET /v1/competitions/:id/candidates`).
+ *
+ * @throws {@link CompetitionError} `NODE_COMPETITION_UNKNOWN` (the node has no such competition),
+ * `NODE_COMPETITION_NODE_UNREACHABLE` or `NODE_COMPETITION_BAD_ANSWER`.
+ */
+export async function fetchCandidates(
+  node: string,
+  id: string,
+  timeoutMs = NODE_REQUEST_TIMEOUT_MS,
+): Promise<CandidatesSnapshot> {
+  const url = endpoint(node, `/v1/competitions/${encodeURIComponent(id)}/candidates`)
+  const { status, body } = await request(url, { method: 'GET' }, timeoutMs)
+  const snap = body as Partial<CandidatesSnapshot & { code: string }> | null
+  if (status === 404 && snap?.code === 'NODE_COMPETITION_UNKNOWN') {
+    throw new CompetitionError(
+      { code: 'NODE_COMPETITION_UNKNOWN', id, known: [] },
+      `${node} knows no competition ${id} (\`kinitro competition list\` shows what it knows)`,
+    )
+  }
+  if (status !== 200 || snap === null || !Array.isArray(snap.candidates) || typeof snap.head !== 'number') {
+    throw badAnswer(url, status, status === 404 ? 'no candidate list here' : JSON.stringify(body).slice(0, 200))
+  }
+  return snap as CandidatesSnapshot
 }

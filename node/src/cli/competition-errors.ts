@@ -17,6 +17,10 @@ export const COMPETITION_ERROR_FIXES = {
     'check the id with `kinitro competition list`; a manifest published moments ago may still be on its way to this node',
   NODE_COMPETITION_BAD_RETIRE:
     'pick an end block after the competition start (--at), or nothing: the competition already ends at or before that block',
+  NODE_COMPETITION_BAD_ACTION:
+    'fix the named argument: a candidate id is <miner SS58>@<commitment block> as `kinitro competition candidates` prints it, a miner an SS58 hotkey, --task an env id of the competition, --reason at most 256 bytes',
+  NODE_COMPETITION_NOT_CANDIDATE:
+    'approve a candidate the node lists now (`kinitro competition candidates <competition>`): the approval carries its figures, so the node must report them',
 } as const
 
 /** One `kinitro competition` error code. */
@@ -40,6 +44,8 @@ export type CompetitionErrorMeta =
   | { code: 'NODE_COMPETITION_NOT_ACCEPTED'; refused: { competition: string | null; result: string; reason: string }[] }
   | { code: 'NODE_COMPETITION_UNKNOWN'; id: string; known: string[] }
   | { code: 'NODE_COMPETITION_BAD_RETIRE'; id: string; at: number; startBlock: number; endBlock: number }
+  | { code: 'NODE_COMPETITION_BAD_ACTION'; field: string; value: string; reason: string }
+  | { code: 'NODE_COMPETITION_NOT_CANDIDATE'; id: string; candidateId: string; candidates: string[] }
 
 /** Errors of the owner tools (`kinitro competition …`). Branch on `code`. */
 export class CompetitionError extends KinitroError<CompetitionErrorMeta> {}

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import type { CandidatesSnapshot } from '../health/candidates.js'
 import type { CompetitionInfo } from '../health/competitions.js'
 import type { RelayAnswer } from '../health/relay.js'
 import { CompetitionError } from './competition-errors.js'
@@ -46,12 +47,35 @@ export function showCompetition(c: CompetitionInfo): string {
   ].join('\n')
 }
 
+/** What a relay answer was about: a manifest's id and block, an owner action, or the type. */
+function subjectOf(a: RelayAnswer): string {
+  if (a.competition !== null) return `${a.competition.id} (block ${a.competition.block})`
+  const act = a.action
+  if (act === null) return a.type ?? 'envelope'
+  const target = act.candidateId ?? `${act.miner}${act.envIds.length > 0 ? ` [${act.envIds.join(', ')}]` : ''}`
+  return `${act.kind} ${target} in ${act.competitionId} (block ${act.block})`
+}
+
 /** One relay answer in one line: the verdict, what it was about, and the code with its fix when refused. */
 export function showRelay(a: RelayAnswer): string {
-  const what = a.competition === null ? (a.type ?? 'envelope') : `${a.competition.id} (block ${a.competition.block})`
+  const what = subjectOf(a)
   if (a.result === 'accepted') {
     const stale = a.competition?.current === false ? '; a newer manifest for this id is current' : ''
     return `accepted ${what}, message ${a.messageId?.slice(0, 16) ?? '?'}${stale}`
   }
   return `${a.result} ${what}: ${a.code}${a.fix === null ? '' : ` — ${a.fix}`}`
+}
+
+/** A competition's candidates, one per line, with the figures `approve` will sign. */
+export function showCandidates(c: CandidatesSnapshot): string {
+  const head = `${c.competitionId} at block ${c.head}: strategy ${c.strategy}, leader ${c.leader ?? 'none'}`
+  if (!c.reviewed) return `${head}\n  no leader candidates: only kinitro-wta-v0 competitions are reviewed`
+  const lines = [head]
+  if (c.approved !== null) lines.push(`  approved ${c.approved.candidateId}`)
+  if (c.candidates.length === 0) lines.push('  no candidates')
+  for (const x of c.candidates) {
+    lines.push(`  ${x.candidateId}  success ${x.successRate.toFixed(4)}  reward ${x.avgReward.toFixed(4)}`)
+  }
+  if (c.rejected.length > 0) lines.push(`  rejected: ${c.rejected.join(', ')}`)
+  return lines.join('\n')
 }

@@ -1,13 +1,22 @@
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { Command, Option } from 'commander'
-import { addConfigOptions, type CompetitionManifest, messageId, signCompetitionManifest, typedAction } from '#protocol'
+import { Command } from 'commander'
+import { type CompetitionManifest, messageId, signCompetitionManifest, typedAction } from '#protocol'
 import { competitionInfo } from '../health/competitions.js'
-import type { RelayAnswer } from '../health/relay.js'
-import { nodeConfigSchema } from '../options.js'
-import { DEFAULT_NODE_URL, fetchCompetitions, NODE_REQUEST_TIMEOUT_MS, relayEnvelope } from './competition-client.js'
+import { addApprove, addCandidates, addReject, addRerun } from './competition-actions.js'
+import { fetchCompetitions } from './competition-client.js'
+import {
+  collect,
+  hex,
+  type Io,
+  keyOptions,
+  type NodeOpts,
+  nodeOptions,
+  positiveInt,
+  publish,
+} from './competition-common.js'
 import { CompetitionError } from './competition-errors.js'
-import { readEnvelopeLines, showCompetition, showRelay } from './competition-output.js'
+import { readEnvelopeLines, showCompetition } from './competition-output.js'
 import { type KeyOpts, retiredManifest, withOwner } from './competition-owner.js'
 import { buildManifest, readSpecFile, type SpecFlags, specFrom } from './competition-spec.js'
 
@@ -23,69 +32,11 @@ export interface CompetitionCommandInit {
   cwd?: string
 }
 
-interface Io {
-  out: (t: string) => void
-  err: (t: string) => void
-  env: Readonly<Record<string, string | undefined>>
-  cwd: string
-}
-
-type NodeOpts = { node: string; timeout: number; json?: boolean }
-
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
-const collect = (v: string, prev: string[]) => [...prev, v]
-const positiveInt = (v: string) => {
-  const n = Number(v)
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${v} is not a positive integer`)
-  return n
-}
-
-// Chain and signing key come from the node's config sections (TOML < KINITRO_* env < flags), so an owner
-// who runs a node reuses its node.toml; `KINITRO_HOTKEY_MNEMONIC` overrides the wallet files.
-function keyOptions(cmd: Command): Command {
-  return addConfigOptions(cmd, nodeConfigSchema, ['netuid', 'chain', 'wallet'])
-}
-
-function nodeOptions(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option('--node <url>', "the node's health/admin URL (its health.host and health.port)")
-        .env('KINITRO_NODE_URL')
-        .default(DEFAULT_NODE_URL),
-    )
-    .option('--timeout <ms>', 'per-request timeout', positiveInt, NODE_REQUEST_TIMEOUT_MS)
-    .option('--json', 'print JSON')
-}
-
 function writeEnvelope(io: Io, file: string, m: CompetitionManifest, envelope: Uint8Array, signer: string): string {
   const path = resolve(io.cwd, file)
   // The `#` line is skipped by the node's `mesh.manifests` reader; it says what the hex is.
   writeFileSync(path, `# competition ${m.id}, block ${m.block}, signed by ${signer}\n${hex(envelope)}\n`)
   return path
-}
-
-/** Publish envelopes one by one; report each, then fail once if any was refused. */
-async function publish(io: Io, o: NodeOpts, envelopes: readonly Uint8Array[]): Promise<RelayAnswer[]> {
-  const answers: RelayAnswer[] = []
-  for (const e of envelopes) {
-    const a = await relayEnvelope(o.node, e, o.timeout)
-    answers.push(a)
-    if (!o.json) io.out(`${showRelay(a)}\n`)
-  }
-  if (o.json) io.out(`${JSON.stringify(answers, null, 2)}\n`)
-  const refused = answers.filter((a) => a.result !== 'accepted')
-  if (refused.length > 0) {
-    const items = refused.map((a) => ({
-      competition: a.competition?.id ?? null,
-      result: a.result,
-      reason: `${a.code}`,
-    }))
-    throw new CompetitionError(
-      { code: 'NODE_COMPETITION_NOT_ACCEPTED', refused: items },
-      `${refused.length} of ${answers.length} not accepted by ${o.node}: ${refused.map((a) => `${a.code} (${a.fix ?? a.result})`).join('; ')}`,
-    )
-  }
-  return answers
 }
 
 function addCreate(group: Command, io: Io): void {
@@ -226,9 +177,9 @@ Example:
 }
 
 /**
- * `kinitro competition create|publish|list|retire`: the subnet owner's tools. Manifests are signed with
- * the owner hotkey here and handed to any node's relay, which validates them exactly like gossip and
- * publishes them on the mesh.
+ * `kinitro competition create|publish|list|retire|candidates|approve|reject|rerun`: the subnet owner's
+ * tools. Manifests and owner actions are signed with the owner hotkey here and handed to any node's relay,
+ * which validates them exactly like gossip and publishes them on the mesh.
  *
  * @example
  * ```ts
@@ -243,11 +194,17 @@ export function competitionCommand(init: CompetitionCommandInit = {}): Command {
     cwd: init.cwd ?? process.cwd(),
   }
   const group = new Command('competition')
-    .description("subnet owner tools: create, publish, list and retire competitions (signed with the owner's hotkey)")
+    .description(
+      "subnet owner tools: create, publish, list and retire competitions; review leader candidates and ask for re-runs (signed with the owner's hotkey)",
+    )
     .configureOutput({ writeOut: io.out, writeErr: io.err })
   addCreate(group, io)
   addPublish(group, io)
   addList(group, io)
   addRetire(group, io)
+  addCandidates(group, io)
+  addApprove(group, io)
+  addReject(group, io)
+  addRerun(group, io)
   return group
 }

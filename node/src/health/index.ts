@@ -1,9 +1,10 @@
 /** The node's health and Prometheus metrics endpoint (issue 6 item 5), and the owner tools' relay (issue 9). */
+export type { CandidateInfo, CandidatesSnapshot } from './candidates.js'
 export type { CompetitionInfo, CompetitionState, CompetitionsSnapshot } from './competitions.js'
 export { competitionInfo } from './competitions.js'
 export type { HealthErrorCode, HealthErrorMeta } from './errors.js'
 export { HEALTH_ERROR_CODES, HEALTH_ERROR_FIXES, HealthError } from './errors.js'
-export type { HealthRelayInit, RelayAnswer } from './relay.js'
+export type { HealthRelayInit, RelayAnswer, RelayedAction } from './relay.js'
 export { RELAYED_TYPES } from './relay.js'
 export type { HealthServer, HealthServerInit } from './server.js'
 export { buildHealthApp, createHealthServer } from './server.js'

@@ -8,6 +8,9 @@ import {
   type MessageType,
   messageId,
   messageTypeFromCode,
+  type OwnerAction,
+  ownerActionName,
+  ss58FromPublicKey,
   type TopicName,
   topicOfType,
   ValidationError,
@@ -18,9 +21,10 @@ import { HealthError } from './errors.js'
 
 /**
  * Message types a node relays from HTTP: the ones the subnet owner signs with a hotkey that never joins
- * the mesh itself. Everything else already has a publisher (the node that made it).
+ * the mesh itself (manifests, and approve / reject / rerun actions). Everything else already has a
+ * publisher (the node that made it).
  */
-export const RELAYED_TYPES: readonly MessageType[] = ['competition-manifest']
+export const RELAYED_TYPES: readonly MessageType[] = ['competition-manifest', 'owner-action']
 
 /** How the node takes a relayed envelope; the same path as a manifest handed to it at start. */
 export interface HealthRelayInit {
@@ -49,6 +53,30 @@ export interface RelayAnswer {
   type: string | null
   /** For a manifest: its id and block, and whether it is now the node's current manifest for that id. */
   competition: { id: string; block: number; current: boolean | null } | null
+  /** For an owner action: what it decides (candidate for approve/reject, SS58 miner for rerun). */
+  action: RelayedAction | null
+}
+
+/** An owner action as the relay answer names it. */
+export interface RelayedAction {
+  kind: string
+  competitionId: string
+  block: number
+  candidateId: string | null
+  miner: string | null
+  envIds: string[]
+}
+
+function relayedAction(a: OwnerAction): RelayedAction {
+  const rerun = a.minerHotkey.length === 32
+  return {
+    kind: ownerActionName(a.action) ?? String(a.action),
+    competitionId: a.competitionId,
+    block: a.block,
+    candidateId: a.candidateId === '' ? null : a.candidateId,
+    miner: rerun ? ss58FromPublicKey(a.minerHotkey) : null,
+    envIds: [...a.envIds],
+  }
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
@@ -57,7 +85,7 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 const answerSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['result', 'code', 'fix', 'messageId', 'type', 'competition'],
+  required: ['result', 'code', 'fix', 'messageId', 'type', 'competition', 'action'],
   properties: {
     result: { type: 'string', enum: ['accepted', 'ignored', 'rejected'] },
     code: { type: ['string', 'null'] },
@@ -73,6 +101,18 @@ const answerSchema = {
         current: { type: ['boolean', 'null'] },
       },
     },
+    action: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      properties: {
+        kind: { type: 'string' },
+        competitionId: { type: 'string' },
+        block: { type: 'integer' },
+        candidateId: { type: ['string', 'null'] },
+        miner: { type: ['string', 'null'] },
+        envIds: { type: 'array', items: { type: 'string' } },
+      },
+    },
   },
 } as const
 
@@ -80,7 +120,15 @@ const answerSchema = {
 const STATUS = { accepted: 200, ignored: 409, rejected: 422 } as const
 
 function refused(err: HealthError, result: 'ignored' | 'rejected'): RelayAnswer {
-  return { result, code: err.code, fix: howToFix(err.code) ?? null, messageId: null, type: null, competition: null }
+  return {
+    result,
+    code: err.code,
+    fix: howToFix(err.code) ?? null,
+    messageId: null,
+    type: null,
+    competition: null,
+    action: null,
+  }
 }
 
 /**
@@ -132,6 +180,7 @@ export function registerRelayRoute(
       messageId: hex(messageId(bytes)),
       type: null,
       competition: null,
+      action: null,
     }
     try {
       // The type decides the topic; the full validation (signature, owner, freshness) is `accept`'s.
@@ -143,12 +192,14 @@ export function registerRelayRoute(
       // Named in the answer even when refused, so the sender sees which competition it was about.
       const m = type === 'competition-manifest' ? decodeBody(type, envelope.body) : undefined
       if (m !== undefined) answer.competition = { id: m.id, block: m.block, current: null }
+      if (type === 'owner-action') answer.action = relayedAction(decodeBody(type, envelope.body))
       await init.accept(topicOfType(type), bytes)
       if (m !== undefined && answer.competition !== null) {
         const now = init.competitions?.().manifests.find((c) => c.id === m.id)
         answer.competition.current = now === undefined ? null : now.block === m.block
       }
-      log.info('relayed', { type, id: answer.messageId?.slice(0, 16), competition: answer.competition?.id })
+      const competition = answer.competition?.id ?? answer.action?.competitionId
+      log.info('relayed', { type, id: answer.messageId?.slice(0, 16), competition, action: answer.action?.kind })
       return send(reply, STATUS.accepted, answer)
     } catch (err) {
       const v = verdictOf(err)

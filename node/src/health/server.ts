@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Registry } from 'prom-client'
 import { type Logger, silentLogger } from '#protocol'
+import { type CandidatesSnapshot, registerCandidateRoutes } from './candidates.js'
 import { type CompetitionsSnapshot, registerCompetitionRoutes } from './competitions.js'
 import { HealthError } from './errors.js'
 import { type HealthRelayInit, registerRelayRoute } from './relay.js'
@@ -25,6 +26,11 @@ export interface HealthServerInit {
   relay?: HealthRelayInit
   /** The node's competitions, served at `GET /v1/competitions` (`kinitro competition list`). */
   competitions?: () => CompetitionsSnapshot
+  /**
+   * A competition's leader candidates as the node scores them now, served at
+   * `GET /v1/competitions/:id/candidates` (`kinitro competition candidates|approve`); undefined = unknown id.
+   */
+  candidates?: (id: string) => Promise<CandidatesSnapshot | undefined>
   /** @default silentLogger */
   logger?: Logger
 }
@@ -55,7 +61,10 @@ const reportSchema = {
 
 /** The Fastify app, without listening (tests may `inject`). */
 export function buildHealthApp(
-  init: Pick<HealthServerInit, 'metricsRegister' | 'status' | 'logger' | 'details' | 'relay' | 'competitions'>,
+  init: Pick<
+    HealthServerInit,
+    'metricsRegister' | 'status' | 'logger' | 'details' | 'relay' | 'competitions' | 'candidates'
+  >,
 ): FastifyInstance {
   const log = (init.logger ?? silentLogger).child('node:health')
   const app = Fastify({ logger: false })
@@ -81,6 +90,7 @@ export function buildHealthApp(
     )
   }
   if (init.competitions !== undefined) registerCompetitionRoutes(app, init.competitions)
+  if (init.candidates !== undefined) registerCandidateRoutes(app, init.candidates)
   if (init.relay !== undefined) {
     registerRelayRoute(app, {
       ...init.relay,

@@ -31,7 +31,7 @@ import { createWeightSetter, kvCommitPersistence, type WeightSetter } from '../w
 import { createOwnMessages } from './own.js'
 import { createPublisher } from './publisher.js'
 import { createReplicaTracker } from './replicas.js'
-import { weightInputs } from './scoring.js'
+import { competitionCandidates, weightInputs } from './scoring.js'
 import type { ValidatorNode, ValidatorNodeInit, ValidatorNodeStatus } from './types.js'
 import { createWorker, type Worker } from './worker.js'
 
@@ -74,6 +74,11 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
   let blockLoop: Promise<void> | undefined
   let record: Uint8Array = new Uint8Array()
   let recordBlock = 0
+  // Chain liveness for /health: the stream is up and delivered a block recently.
+  let streamUp = false
+  let lastBlockAt = 0
+  const chainStaleMs = init.chainStaleMs ?? 120_000
+  const chainConnected = (): boolean => streamUp && Date.now() - lastBlockAt < chainStaleMs
   const workers: Worker[] = []
   const canaryEvaluate = init.canaries === false ? undefined : init.evaluation?.canary
   const canary: CanaryRunner | undefined =
@@ -108,6 +113,11 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
     silenceBlocks,
     logger: log,
     onResult: (r) => replicas.add(r),
+    // Every node books a re-run (results need it); the assignees also evaluate it. The queue's id is unique
+    // for ever, so a restart that books it again does not evaluate it twice.
+    onRerunJob: (job) => {
+      if (!light && job.ranking.slice(0, job.replicas).includes(hotkey.ss58)) enqueue(job, 'rerun')
+    },
   })
   const catchUp = createCatchUpLoop({
     netuid,
@@ -219,13 +229,27 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
   async function followBlocks(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        for await (const b of chain.blocks({ signal })) await onBlock(b)
+        for await (const b of chain.blocks({ signal })) {
+          streamUp = true
+          lastBlockAt = Date.now()
+          await onBlock(b)
+        }
+        // The stream ended without an error: the chain closed it; reconnect after the same pause.
+        streamUp = false
+        if (!signal.aborted) await new Promise((r) => setTimeout(r, 1000))
       } catch (err) {
+        streamUp = false
         if (signal.aborted) break
         log.warn('block stream failed; retrying', {}, err)
         await new Promise((r) => setTimeout(r, 1000))
       }
     }
+  }
+
+  /** The weight setter's input, also what `GET /v1/competitions/:id/candidates` scores. */
+  function scoringInputs(signal: AbortSignal) {
+    const ownerActions = () => ingest.ownerActions()
+    return weightInputs({ chain, store, view, manifests, synced, ownerActions, signal })
   }
 
   function status(): ValidatorNodeStatus {
@@ -238,6 +262,7 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
       peers: host?.isStarted() ? host.connectedPeers().length : 0,
       peerIds: host?.isStarted() ? host.connectedPeers() : [],
       manifests: manifests.all().length,
+      ownerActions: ingest.ownerActions().length,
       jobsKnown: book.size(),
       queue: store.queue.stats(),
       outboxPending: store.outbox.pendingCount(),
@@ -254,6 +279,9 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
     peerId: nodeKey.peerId.toString(),
     async start() {
       const head = await chain.head({ signal: controller.signal })
+      // Reachable at start; the block stream keeps this current from here on.
+      streamUp = true
+      lastBlockAt = Date.now()
       await view.refresh(head, { signal: controller.signal })
       const replayed = ingest.replay()
       const storedRecords: Uint8Array[] = []
@@ -330,7 +358,7 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
           hotkey,
           intervalBlocks: init.weights?.intervalBlocks ?? 360,
           onIncomplete: init.weights?.onIncomplete ?? 'warn',
-          inputs: (opts) => weightInputs({ chain, store, view, manifests, synced, signal: opts.signal }),
+          inputs: (opts) => scoringInputs(opts.signal),
           publish: async (a) => {
             own.record('weights-announcement', a, a.block)
           },
@@ -346,7 +374,7 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
           host: init.health?.host ?? '127.0.0.1',
           metricsRegister: register,
           status: () => ({
-            chainConnected: true,
+            chainConnected: chainConnected(),
             meshPeers: host?.connectedPeers().length ?? 0,
             aloneAllowed: init.aloneAllowed ?? false,
             synced: catchUp.synced(),
@@ -355,6 +383,13 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
           details: status,
           relay: { accept: (topic, bytes) => acceptLocal(topic, bytes) },
           competitions: () => ({ head: view.head().number, manifests: manifests.all() }),
+          candidates: (id) =>
+            competitionCandidates(
+              id,
+              () => scoringInputs(controller.signal),
+              view.head().number,
+              ingest.ownerActions(),
+            ),
           logger: log,
         })
         await health.start()

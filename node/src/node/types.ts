@@ -53,6 +53,12 @@ export interface ValidatorNodeInit {
   minStake?: bigint
   /** Alone on the mesh is healthy (a one-node devnet). @default false */
   aloneAllowed?: boolean
+  /**
+   * No new block for this long means the chain is gone for `/health` (`chain-disconnected`), even while the
+   * connection looks open: a stalled RPC node stops the cycles as surely as a closed one.
+   * @default 120000 (10 Subtensor blocks)
+   */
+  chainStaleMs?: number
   logger?: Logger
   register?: Registry
 }
@@ -67,6 +73,8 @@ export interface ValidatorNodeStatus {
   /** Connected peer ids (validators and observers). */
   peerIds: string[]
   manifests: number
+  /** Subnet-owner actions accepted (approve, reject, rerun). */
+  ownerActions: number
   jobsKnown: number
   queue: Record<string, number>
   outboxPending: number

@@ -3,6 +3,7 @@ import {
   createJobStatus,
   decodeBody,
   JobState,
+  jobManifest,
   type Logger,
   type ManifestRegistry,
   type Result,
@@ -77,11 +78,13 @@ export function createWorker(init: WorkerInit): Worker {
     const job = store.queue.claim({ worker: init.name, leaseMs })
     if (job === undefined) return false
     const announcement = decodeBody('job-announcement', job.payload)
-    const manifest = init.manifests.get(announcement.competitionId)
-    if (manifest === undefined) {
+    const registered = init.manifests.get(announcement.competitionId)
+    if (registered === undefined) {
       store.queue.fail(job.id, init.name, new Error(`competition ${announcement.competitionId} unknown`))
       return true
     }
+    // A re-run naming env ids evaluates only those envs' tasks.
+    const manifest = jobManifest(registered, announcement)
     const ac = new AbortController()
     current = ac
     const started = init.head()

@@ -1,4 +1,5 @@
 import { competitionFamilies } from '../jobs/derive.js'
+import { isRerunJob } from '../jobs/rerun.js'
 import { takeOverCandidates } from '../jobs/takeover.js'
 import type { CompetitionManifest, JobAnnouncement } from '../proto/kinitro.js'
 
@@ -38,7 +39,8 @@ export function createJobBook(): JobBook {
     return takeOverCandidates({
       ranking: job.ranking,
       r: Math.max(1, Math.min(job.replicas, job.ranking.length)),
-      since: job.announcement.cycleStartBlock,
+      // A re-run is planned at the owner's action, mid-cycle: silence counts from then, not the cycle start.
+      since: isRerunJob(job.announcement) ? job.announcement.block : job.announcement.cycleStartBlock,
       lastStatusBlock: statuses.get(job.idHex) ?? new Map(),
       head,
       silenceBlocks,

@@ -11,8 +11,11 @@ import type { Ingest } from './ingest.js'
 import type { ChainView } from './view.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
-/** Topics in dependency order: records bind signers, manifests define jobs, jobs precede their results. */
-const SYNC_TOPICS: readonly TopicName[] = ['peers', 'competitions', 'jobs', 'status', 'results', 'weights']
+/**
+ * Topics in dependency order: records bind signers, manifests define jobs, owner actions add re-run jobs,
+ * jobs precede their results.
+ */
+const SYNC_TOPICS: readonly TopicName[] = ['peers', 'competitions', 'owner', 'jobs', 'status', 'results', 'weights']
 /** Blocks re-fetched before the last synced block: messages made then may have arrived late. */
 export const SYNC_OVERLAP_BLOCKS = 50
 /** Blocks between periodic catch-ups (also run on every new validator connection). */

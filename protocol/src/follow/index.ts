@@ -12,5 +12,7 @@ export type { Ingest, IngestInit, IngestLog, IngestLogEntry, IngestLogPage, Peer
 export { createIngest } from './ingest.js'
 export type { ManifestRegistry } from './manifests.js'
 export { createManifestRegistry } from './manifests.js'
+export type { OwnerActionBook, OwnerActionBookInit } from './owner-actions.js'
+export { createOwnerActionBook, OWNER_ACTION_LIMITS } from './owner-actions.js'
 export type { ChainView, ChainViewInit } from './view.js'
 export { createChainView } from './view.js'

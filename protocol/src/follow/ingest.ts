@@ -3,16 +3,18 @@ import { type OpenedMessage, openEnvelope } from '../envelope/envelope.js'
 import { ss58FromPublicKey } from '../identity/hotkey.js'
 import { LruCache } from '../identity/lru.js'
 import { rankValidators, type ValidatorInfo } from '../jobs/assign.js'
+import { isRerunJob, jobManifest } from '../jobs/rerun.js'
 import type { JobView } from '../jobs/semantics.js'
 import { validateJobSemantics } from '../jobs/semantics.js'
 import type { Logger } from '../logger.js'
 import type { PeerAllowlist } from '../mesh/allowlist.js'
 import type { AcceptedGossip } from '../mesh/pipeline.js'
 import type { TopicName } from '../messages/topics.js'
-import type { ReplicaResult } from '../scoring/mesh/types.js'
+import type { OwnerActionRecord, ReplicaResult } from '../scoring/mesh/types.js'
 import { ValidationError } from '../validation/errors.js'
-import { familiesOf, type JobBook } from './book.js'
+import { familiesOf, type JobBook, type KnownJob } from './book.js'
 import type { ManifestRegistry } from './manifests.js'
+import { createOwnerActionBook } from './owner-actions.js'
 import type { ChainView } from './view.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
@@ -82,6 +84,8 @@ export interface IngestInit {
   onStored?: (msg: OpenedMessage, hotkey: string | null) => void
   /** Every accepted result (live, synced or replayed), for replica comparison. */
   onResult?: (r: ReplicaResult) => void
+  /** A re-run the owner asked for entered the job book (planned once per action; again after a restart). */
+  onRerunJob?: (job: KnownJob) => void
 }
 
 /** The node's side of validation and storage: semantics after the protocol checks, then the log. */
@@ -98,6 +102,10 @@ export interface Ingest {
   profile(hotkey: string): PeerProfile | undefined
   /** The validators eligible now, with stake and advertised profiles (rendezvous input). */
   validators(): ValidatorInfo[]
+  /** The subnet owner's accepted actions, ordered by (block, message id). */
+  ownerActions(): OwnerActionRecord[]
+  /** Resolves when every re-run planned so far is in the job book (or was ignored). */
+  settled(): Promise<void>
 }
 
 export function createIngest(init: IngestInit): Ingest {
@@ -141,9 +149,9 @@ export function createIngest(init: IngestInit): Ingest {
     const a = m.body
     const id = hex(a.jobId)
     if (book.get(id) !== undefined) return
-    const ranking = rankValidators(a.jobId, validators(), familiesOf(manifests.get(a.competitionId))).map(
-      (v) => v.hotkey,
-    )
+    const manifest = manifests.get(a.competitionId)
+    const families = familiesOf(manifest === undefined ? undefined : jobManifest(manifest, a))
+    const ranking = rankValidators(a.jobId, validators(), families).map((v) => v.hotkey)
     book.add({ idHex: id, announcement: a, ranking, replicas: init.replicas })
   }
 
@@ -166,6 +174,40 @@ export function createIngest(init: IngestInit): Ingest {
     return hashCache.get(n)
   }
 
+  const owner = createOwnerActionBook({
+    chain: init.chain,
+    view,
+    book,
+    manifests,
+    validators,
+    blockHash,
+    replicas: init.replicas,
+    logger: init.logger,
+    ...(init.onRerunJob === undefined ? {} : { onRerunJob: init.onRerunJob }),
+  })
+
+  /**
+   * A re-run announcement is known once its owner action is planned here; the announcement must then be
+   * the job we planned (the job id binds only the action, so the rest is compared).
+   */
+  async function checkRerunJob(a: OpenedMessage<'job-announcement'>['body']): Promise<void> {
+    const action = hex(a.rerunOf)
+    if (!owner.has(action)) throw new ValidationError('MESH_JOB_NOT_DERIVED', { field: 'job.rerun_of' })
+    await owner.planned(action)
+    const ours = book.get(hex(a.jobId))?.announcement
+    if (ours === undefined) throw new ValidationError('MESH_JOB_NOT_DERIVED', { field: 'job.rerun_of' })
+    const same =
+      ours.commitment === a.commitment &&
+      ours.commitmentBlock === a.commitmentBlock &&
+      ours.cycle === a.cycle &&
+      ours.competitionId === a.competitionId &&
+      ours.minerUid === a.minerUid &&
+      ours.envIds.join('\n') === a.envIds.join('\n') &&
+      Buffer.compare(ours.minerHotkey, a.minerHotkey) === 0 &&
+      Buffer.compare(ours.cycleStartBlockHash, a.cycleStartBlockHash) === 0
+    if (!same) throw new ValidationError('MESH_JOB_MISMATCH', { field: 'job.rerun_of' })
+  }
+
   /** A job we did not derive ourselves (an older cycle, during catch-up): check it against the chain. */
   async function checkUnknownJob(m: OpenedMessage<'job-announcement'>): Promise<void> {
     const a = m.body
@@ -184,8 +226,10 @@ export function createIngest(init: IngestInit): Ingest {
     validateJobSemantics(a, jobView)
   }
 
-  function assigned(jobId: Uint8Array, signerHotkey: string | null): void {
+  async function assigned(jobId: Uint8Array, signerHotkey: string | null): Promise<void> {
     const id = hex(jobId)
+    // A re-run's job enters the book when its action is planned (off the message path): wait for pending plans.
+    if (book.get(id) === undefined) await owner.settled()
     if (book.get(id) === undefined) throw new ValidationError('MESH_JOB_NOT_DERIVED', { field: 'job_id' })
     if (signerHotkey === null) throw new ValidationError('MESH_BINDING_NOT_PERMITTED', { field: 'signer' })
     const holders = book.holders(id, view.head().number, init.silenceBlocks)
@@ -195,7 +239,10 @@ export function createIngest(init: IngestInit): Ingest {
   function apply(m: OpenedMessage, hotkey: string | null): void {
     switch (m.type) {
       case 'competition-manifest':
-        manifests.add(m.body)
+        if (manifests.add(m.body)) owner.onManifest(m.body.id)
+        break
+      case 'owner-action':
+        owner.add(m.id, m.body)
         break
       case 'job-announcement':
         learnJob(m)
@@ -237,6 +284,7 @@ export function createIngest(init: IngestInit): Ingest {
     async semantics(m, _topic) {
       switch (m.type) {
         case 'job-announcement':
+          if (isRerunJob(m.body)) return checkRerunJob(m.body)
           if (book.get(hex(m.body.jobId)) === undefined) await checkUnknownJob(m)
           return
         case 'job-status':
@@ -255,8 +303,9 @@ export function createIngest(init: IngestInit): Ingest {
     },
     replay() {
       let n = 0
-      // Manifests and peer records first: jobs are ranked with them; then jobs; then statuses and results.
-      const order: TopicName[] = ['competitions', 'peers', 'jobs', 'status', 'results']
+      // Manifests and peer records first: jobs are ranked with them; owner actions (re-runs plan jobs with
+      // both); then jobs; then statuses and results.
+      const order: TopicName[] = ['competitions', 'peers', 'owner', 'jobs', 'status', 'results']
       for (const topic of order) {
         let cursor: { block: number; id: Uint8Array } | undefined
         for (;;) {
@@ -276,6 +325,8 @@ export function createIngest(init: IngestInit): Ingest {
     hotkeyOf,
     profile: (h) => profiles.get(h),
     validators,
+    ownerActions: () => owner.all(),
+    settled: () => owner.settled(),
   }
 }
 

@@ -39,5 +39,13 @@ export {
   type PlannedJob,
   type ValidatorProfile,
 } from './planner.js'
+export {
+  deriveRerunJob,
+  isRerunJob,
+  jobManifest,
+  type RerunInput,
+  type RerunPlan,
+  type RerunSkipReason,
+} from './rerun.js'
 export { JOB_CONTRADICTION_CODE, JOB_LAG_CODE, type JobView, validateJobSemantics } from './semantics.js'
 export { type TakeOver, type TakeOverInput, takeOverCandidates } from './takeover.js'

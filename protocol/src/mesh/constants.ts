@@ -101,4 +101,6 @@ export const DEFAULT_TOPIC_QUEUES: { readonly [T in TopicName]: Readonly<TopicQu
   results: { maxLength: 4096, order: 'fifo', concurrency: 4 },
   // One per validator per weight interval.
   weights: { maxLength: 256, order: 'fifo', concurrency: 2 },
+  // The subnet owner's decisions: a handful a day, each verified with sr25519; keep every one, in order.
+  owner: { maxLength: 64, order: 'fifo', concurrency: 1 },
 }

@@ -22,8 +22,8 @@ export interface GossipValidationContext {
   isPermitted: (hotkey: Uint8Array) => boolean
   allowlist: PeerAllowlist
   /**
-   * Whether a hotkey may sign competition manifests (the subnet owner). Without it every manifest is
-   * ignored as not permitted.
+   * Whether a hotkey is the subnet owner, who alone signs competition manifests and owner actions. Without
+   * it every manifest and owner action is ignored as not permitted.
    */
   isManifestSigner?: (hotkey: Uint8Array) => boolean
   /**
@@ -44,7 +44,7 @@ function checkSigner(type: MessageType, signer: Uint8Array, ctx: GossipValidatio
     if (!ctx.isPermitted(signer)) throw new ValidationError('MESH_BINDING_NOT_PERMITTED', { field: 'signer' })
     return
   }
-  if (type === 'competition-manifest') {
+  if (type === 'competition-manifest' || type === 'owner-action') {
     if (ctx.isManifestSigner?.(signer) !== true) {
       throw new ValidationError('MESH_BINDING_NOT_PERMITTED', { field: 'signer' })
     }

@@ -4,6 +4,7 @@ import {
   MAX_ENVS_PER_RESULT,
   MAX_EPISODES_PER_RESULT,
   MAX_MULTIADDRS,
+  MAX_OWNER_ACTION_ENVS,
   MAX_PARAMS,
   MAX_PEER_FAMILIES,
   MAX_TASKS,
@@ -12,6 +13,7 @@ import {
   CompetitionManifest,
   JobAnnouncement,
   JobStatus,
+  OwnerAction,
   PeerRecord,
   Result,
   WeightsAnnouncement,
@@ -52,7 +54,7 @@ const CODECS: { [K in MessageType]: BodyCodec<MessageBodies[K]> } = {
   },
   'job-announcement': {
     encode: (b) => JobAnnouncement.encode(b),
-    decodeRaw: (bytes) => JobAnnouncement.decode(bytes),
+    decodeRaw: (bytes) => JobAnnouncement.decode(bytes, { limits: { envIds: MAX_OWNER_ACTION_ENVS } }),
   },
   'job-status': {
     encode: (b) => JobStatus.encode(b),
@@ -72,6 +74,10 @@ const CODECS: { [K in MessageType]: BodyCodec<MessageBodies[K]> } = {
   'weights-announcement': {
     encode: (b) => WeightsAnnouncement.encode(b),
     decodeRaw: (bytes) => WeightsAnnouncement.decode(bytes),
+  },
+  'owner-action': {
+    encode: (b) => OwnerAction.encode(b),
+    decodeRaw: (bytes) => OwnerAction.decode(bytes, { limits: { envIds: MAX_OWNER_ACTION_ENVS } }),
   },
 }
 

@@ -6,6 +6,7 @@ export type {
   EpisodeRecord,
   JobAnnouncement,
   JobStatus,
+  OwnerAction,
   PeerRecord,
   Progress,
   RangeRequest,
@@ -18,13 +19,22 @@ export type {
   Task,
   WeightsAnnouncement,
 } from '../proto/kinitro.js'
+export { candidateIdOf, parseCandidateId } from './candidate-id.js'
 export { decodeBody, encodeBody } from './codecs.js'
 export type { CompetitionManifestInit, TaskInit } from './competition.js'
 export { createCompetitionManifest, signCompetitionManifest } from './competition.js'
 export type { FailureCode, FailureParty } from './failure-codes.js'
 export { countsAgainstMiner, FAILURE_CODES, failureParty, isFailureCode } from './failure-codes.js'
 export type { JobAnnouncementInit, JobStatusInit } from './jobs.js'
-export { createJobAnnouncement, createJobStatus } from './jobs.js'
+export { createJobAnnouncement, createJobStatus, RERUN_JOB_ID_DOMAIN, rerunJobId } from './jobs.js'
+export type {
+  ApproveInit,
+  OwnerActionInit,
+  OwnerActionName,
+  RejectInit,
+  RerunInit,
+} from './owner-action.js'
+export { createOwnerAction, ownerActionName, signOwnerAction } from './owner-action.js'
 export { peerIdBytesFromNodeKey } from './peer-id.js'
 export type { PeerRecordInit } from './peer-record.js'
 export { createPeerRecord, signPeerRecord } from './peer-record.js'
@@ -36,6 +46,7 @@ export { isTopicName, parseTopic, TOPIC_NAMES, Topic, topicOfType, topicString }
 export type { MessageBodies } from './types.js'
 export {
   isJobState,
+  isOwnerActionKind,
   JobState,
   KEY_SCHEME_CODES,
   keySchemeFromCode,
@@ -43,6 +54,8 @@ export {
   MESSAGE_TYPES,
   MessageType,
   messageTypeFromCode,
+  OWNER_ACTION_NAMES,
+  OwnerActionKind,
   SIGNER_SCHEME,
 } from './types.js'
 export type { WeightsAnnouncementInit } from './weights.js'

@@ -12,6 +12,7 @@ export const Topic = {
   status: 'job-status',
   results: 'result',
   weights: 'weights-announcement',
+  owner: 'owner-action',
 } as const satisfies Record<string, MessageType>
 
 /** One of the short topic names in {@link Topic}. */

@@ -3,6 +3,7 @@ import type {
   CompetitionManifest,
   JobAnnouncement,
   JobStatus,
+  OwnerAction,
   PeerRecord,
   Result,
   WeightsAnnouncement,
@@ -22,6 +23,7 @@ export const MessageType = {
   JOB_STATUS: 'job-status',
   RESULT: 'result',
   WEIGHTS_ANNOUNCEMENT: 'weights-announcement',
+  OWNER_ACTION: 'owner-action',
 } as const
 
 /** One of the {@link MessageType} names. */
@@ -38,6 +40,7 @@ export const MESSAGE_TYPE_CODES = {
   'job-status': 4,
   result: 5,
   'weights-announcement': 6,
+  'owner-action': 7,
 } as const satisfies Record<MessageType, number>
 
 const TYPE_BY_CODE = new Map<number, MessageType>(MESSAGE_TYPES.map((t) => [MESSAGE_TYPE_CODES[t], t]))
@@ -55,6 +58,7 @@ export interface MessageBodies {
   'job-status': JobStatus
   result: Result
   'weights-announcement': WeightsAnnouncement
+  'owner-action': OwnerAction
 }
 
 /** `Envelope.scheme` codes. */
@@ -69,7 +73,7 @@ export function keySchemeFromCode(code: number): KeyScheme | undefined {
 
 /**
  * The only scheme accepted for each type (design §3): the hotkey (sr25519) signs peer records and the
- * owner hotkey signs manifests; everything else is signed by the node key (ed25519, ~20× cheaper to
+ * owner hotkey signs manifests and owner actions; everything else is signed by the node key (ed25519, ~20× cheaper to
  * verify).
  */
 export const SIGNER_SCHEME = {
@@ -79,6 +83,7 @@ export const SIGNER_SCHEME = {
   'job-status': 'ed25519',
   result: 'ed25519',
   'weights-announcement': 'ed25519',
+  'owner-action': 'sr25519',
 } as const satisfies Record<MessageType, KeyScheme>
 
 /** `JobStatus.state` codes. */
@@ -90,4 +95,21 @@ export type JobState = (typeof JobState)[keyof typeof JobState]
 /** True when `n` is a known {@link JobState} code. */
 export function isJobState(n: number): n is JobState {
   return n >= JobState.CLAIMED && n <= JobState.FAILED && Number.isInteger(n)
+}
+
+/** `OwnerAction.action` codes. */
+export const OwnerActionKind = { APPROVE: 1, REJECT: 2, RERUN: 3 } as const
+
+/** One of the {@link OwnerActionKind} codes. */
+export type OwnerActionKind = (typeof OwnerActionKind)[keyof typeof OwnerActionKind]
+
+/** The name of each {@link OwnerActionKind} code (CLI, logs, JSON). */
+export const OWNER_ACTION_NAMES = { 1: 'approve', 2: 'reject', 3: 'rerun' } as const satisfies Record<
+  OwnerActionKind,
+  string
+>
+
+/** True when `n` is a known {@link OwnerActionKind} code. */
+export function isOwnerActionKind(n: number): n is OwnerActionKind {
+  return n >= OwnerActionKind.APPROVE && n <= OwnerActionKind.RERUN && Number.isInteger(n)
 }

@@ -1459,6 +1459,8 @@ export interface JobAnnouncement {
   cycle: number
   cycleStartBlock: number
   cycleStartBlockHash: Uint8Array
+  rerunOf: Uint8Array
+  envIds: string[]
 }
 
 export namespace JobAnnouncement {
@@ -1526,6 +1528,18 @@ export namespace JobAnnouncement {
           w.bytes(obj.cycleStartBlockHash)
         }
 
+        if ((obj.rerunOf != null && obj.rerunOf.byteLength > 0)) {
+          w.uint32(98)
+          w.bytes(obj.rerunOf)
+        }
+
+        if (obj.envIds != null && obj.envIds.length > 0) {
+          for (const value of obj.envIds) {
+            w.uint32(106)
+            w.string(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1541,7 +1555,9 @@ export namespace JobAnnouncement {
           commitmentBlock: 0,
           cycle: 0,
           cycleStartBlock: 0,
-          cycleStartBlockHash: uint8ArrayAlloc(0)
+          cycleStartBlockHash: uint8ArrayAlloc(0),
+          rerunOf: uint8ArrayAlloc(0),
+          envIds: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1594,6 +1610,18 @@ export namespace JobAnnouncement {
               obj.cycleStartBlockHash = reader.bytes()
               break
             }
+            case 12: {
+              obj.rerunOf = reader.bytes()
+              break
+            }
+            case 13: {
+              if (opts.limits?.envIds != null && obj.envIds.length === opts.limits.envIds) {
+                throw new MaxLengthError('Decode error - repeated field "envIds" had too many elements')
+              }
+
+              obj.envIds.push(reader.string())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1603,6 +1631,10 @@ export namespace JobAnnouncement {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          envIds: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -1686,6 +1718,28 @@ export namespace JobAnnouncement {
               }
               break
             }
+            case 12: {
+              yield {
+                field: `${prefix}.rerunOf`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 13: {
+              if (opts.limits?.envIds != null && obj.envIds === opts.limits.envIds) {
+                throw new MaxLengthError('Streaming decode error - repeated field "envIds" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.envIds[]`,
+                index: obj.envIds,
+                value: reader.string()
+              }
+
+              obj.envIds++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1753,6 +1807,17 @@ export namespace JobAnnouncement {
     value: Uint8Array
   }
 
+  export interface JobAnnouncementRerunOfFieldEvent {
+    field: '$.rerunOf'
+    value: Uint8Array
+  }
+
+  export interface JobAnnouncementEnvIdsFieldEvent {
+    field: '$.envIds[]'
+    index: number
+    value: string
+  }
+
   export function encode (obj: Partial<JobAnnouncement>): Uint8Array {
     return encodeMessage(obj, JobAnnouncement.codec())
   }
@@ -1761,7 +1826,7 @@ export namespace JobAnnouncement {
     return decodeMessage(buf, JobAnnouncement.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobAnnouncement>): Generator<JobAnnouncementNetuidFieldEvent | JobAnnouncementBlockFieldEvent | JobAnnouncementJobIdFieldEvent | JobAnnouncementCompetitionIdFieldEvent | JobAnnouncementMinerHotkeyFieldEvent | JobAnnouncementMinerUidFieldEvent | JobAnnouncementCommitmentFieldEvent | JobAnnouncementCommitmentBlockFieldEvent | JobAnnouncementCycleFieldEvent | JobAnnouncementCycleStartBlockFieldEvent | JobAnnouncementCycleStartBlockHashFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobAnnouncement>): Generator<JobAnnouncementNetuidFieldEvent | JobAnnouncementBlockFieldEvent | JobAnnouncementJobIdFieldEvent | JobAnnouncementCompetitionIdFieldEvent | JobAnnouncementMinerHotkeyFieldEvent | JobAnnouncementMinerUidFieldEvent | JobAnnouncementCommitmentFieldEvent | JobAnnouncementCommitmentBlockFieldEvent | JobAnnouncementCycleFieldEvent | JobAnnouncementCycleStartBlockFieldEvent | JobAnnouncementCycleStartBlockHashFieldEvent | JobAnnouncementRerunOfFieldEvent | JobAnnouncementEnvIdsFieldEvent> {
     return streamMessage(buf, JobAnnouncement.codec(), opts)
   }
 }
@@ -3648,6 +3713,321 @@ export namespace WeightsAnnouncement {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WeightsAnnouncement>): Generator<WeightsAnnouncementNetuidFieldEvent | WeightsAnnouncementBlockFieldEvent | WeightsAnnouncementUidsFieldEvent | WeightsAnnouncementWeightsFieldEvent | WeightsAnnouncementInputsDigestFieldEvent | WeightsAnnouncementVersionKeyFieldEvent | WeightsAnnouncementStrategyFieldEvent> {
     return streamMessage(buf, WeightsAnnouncement.codec(), opts)
+  }
+}
+
+export interface OwnerAction {
+  netuid: number
+  block: number
+  competitionId: string
+  action: number
+  candidateId: string
+  successRate: number
+  avgReward: number
+  minerHotkey: Uint8Array
+  envIds: string[]
+  reason: string
+}
+
+export namespace OwnerAction {
+  let _codec: Codec<OwnerAction>
+
+  export const codec = (): Codec<OwnerAction> => {
+    if (_codec == null) {
+      _codec = message<OwnerAction>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.netuid != null && obj.netuid !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.netuid)
+        }
+
+        if ((obj.block != null && obj.block !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.block)
+        }
+
+        if ((obj.competitionId != null && obj.competitionId !== '')) {
+          w.uint32(26)
+          w.string(obj.competitionId)
+        }
+
+        if ((obj.action != null && obj.action !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.action)
+        }
+
+        if ((obj.candidateId != null && obj.candidateId !== '')) {
+          w.uint32(42)
+          w.string(obj.candidateId)
+        }
+
+        if ((obj.successRate != null && obj.successRate !== 0)) {
+          w.uint32(49)
+          w.double(obj.successRate)
+        }
+
+        if ((obj.avgReward != null && obj.avgReward !== 0)) {
+          w.uint32(57)
+          w.double(obj.avgReward)
+        }
+
+        if ((obj.minerHotkey != null && obj.minerHotkey.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.minerHotkey)
+        }
+
+        if (obj.envIds != null && obj.envIds.length > 0) {
+          for (const value of obj.envIds) {
+            w.uint32(74)
+            w.string(value)
+          }
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(82)
+          w.string(obj.reason)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          netuid: 0,
+          block: 0,
+          competitionId: '',
+          action: 0,
+          candidateId: '',
+          successRate: 0,
+          avgReward: 0,
+          minerHotkey: uint8ArrayAlloc(0),
+          envIds: [],
+          reason: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.netuid = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.block = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.competitionId = reader.string()
+              break
+            }
+            case 4: {
+              obj.action = reader.uint32()
+              break
+            }
+            case 5: {
+              obj.candidateId = reader.string()
+              break
+            }
+            case 6: {
+              obj.successRate = reader.double()
+              break
+            }
+            case 7: {
+              obj.avgReward = reader.double()
+              break
+            }
+            case 8: {
+              obj.minerHotkey = reader.bytes()
+              break
+            }
+            case 9: {
+              if (opts.limits?.envIds != null && obj.envIds.length === opts.limits.envIds) {
+                throw new MaxLengthError('Decode error - repeated field "envIds" had too many elements')
+              }
+
+              obj.envIds.push(reader.string())
+              break
+            }
+            case 10: {
+              obj.reason = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          envIds: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.netuid`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.block`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.competitionId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.action`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.candidateId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.successRate`,
+                value: reader.double()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.avgReward`,
+                value: reader.double()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.minerHotkey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 9: {
+              if (opts.limits?.envIds != null && obj.envIds === opts.limits.envIds) {
+                throw new MaxLengthError('Streaming decode error - repeated field "envIds" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.envIds[]`,
+                index: obj.envIds,
+                value: reader.string()
+              }
+
+              obj.envIds++
+
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OwnerActionNetuidFieldEvent {
+    field: '$.netuid'
+    value: number
+  }
+
+  export interface OwnerActionBlockFieldEvent {
+    field: '$.block'
+    value: number
+  }
+
+  export interface OwnerActionCompetitionIdFieldEvent {
+    field: '$.competitionId'
+    value: string
+  }
+
+  export interface OwnerActionActionFieldEvent {
+    field: '$.action'
+    value: number
+  }
+
+  export interface OwnerActionCandidateIdFieldEvent {
+    field: '$.candidateId'
+    value: string
+  }
+
+  export interface OwnerActionSuccessRateFieldEvent {
+    field: '$.successRate'
+    value: number
+  }
+
+  export interface OwnerActionAvgRewardFieldEvent {
+    field: '$.avgReward'
+    value: number
+  }
+
+  export interface OwnerActionMinerHotkeyFieldEvent {
+    field: '$.minerHotkey'
+    value: Uint8Array
+  }
+
+  export interface OwnerActionEnvIdsFieldEvent {
+    field: '$.envIds[]'
+    index: number
+    value: string
+  }
+
+  export interface OwnerActionReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export function encode (obj: Partial<OwnerAction>): Uint8Array {
+    return encodeMessage(obj, OwnerAction.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnerAction>): OwnerAction {
+    return decodeMessage(buf, OwnerAction.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OwnerAction>): Generator<OwnerActionNetuidFieldEvent | OwnerActionBlockFieldEvent | OwnerActionCompetitionIdFieldEvent | OwnerActionActionFieldEvent | OwnerActionCandidateIdFieldEvent | OwnerActionSuccessRateFieldEvent | OwnerActionAvgRewardFieldEvent | OwnerActionMinerHotkeyFieldEvent | OwnerActionEnvIdsFieldEvent | OwnerActionReasonFieldEvent> {
+    return streamMessage(buf, OwnerAction.codec(), opts)
   }
 }
 

@@ -3,6 +3,7 @@ import { validateCompetitionManifest } from './competition-manifest.js'
 import type { ContentContext } from './fields.js'
 import { validateJobAnnouncement } from './job-announcement.js'
 import { validateJobStatus } from './job-status.js'
+import { validateOwnerAction } from './owner-action.js'
 import { validatePeerRecord } from './peer-record.js'
 import { validateResult } from './result.js'
 import { validateWeightsAnnouncement } from './weights-announcement.js'
@@ -14,6 +15,7 @@ const VALIDATORS: { [K in MessageType]: (body: MessageBodies[K], ctx: ContentCon
   'job-status': validateJobStatus,
   result: validateResult,
   'weights-announcement': validateWeightsAnnouncement,
+  'owner-action': validateOwnerAction,
 }
 
 /**

@@ -5,13 +5,16 @@ import { prepareValidator } from '#node'
 import {
   createCompetitionManifest,
   createManifestRegistry,
+  createOwnerAction,
   createPeerAllowlist,
+  decodeSs58,
   type Hotkey,
   hotkeyFromUri,
   MAX_ENVELOPE_BYTES,
   type ManifestRegistry,
   messageId,
   signCompetitionManifest,
+  signOwnerAction,
   type TopicName,
   validateGossip,
 } from '#protocol'
@@ -61,9 +64,11 @@ function relayApp(over: Partial<HealthServerInit> = {}): {
   app: FastifyInstance
   registry: ManifestRegistry
   seen: TopicName[]
+  actions: string[]
 } {
   const registry = createManifestRegistry()
   const seen: TopicName[] = []
+  const actions: string[] = []
   const allowlist = createPeerAllowlist({ netuid: NETUID, headBlock: () => head, isPermitted: () => true })
   const app = buildHealthApp({
     metricsRegister: new Registry(),
@@ -79,13 +84,14 @@ function relayApp(over: Partial<HealthServerInit> = {}): {
           allowlist,
         })
         if (m.type === 'competition-manifest') registry.add(m.body)
+        if (m.type === 'owner-action') actions.push(Buffer.from(m.id).toString('hex'))
       },
     },
     competitions: () => ({ head, manifests: registry.all() }),
     ...over,
   })
   apps.push(app)
-  return { app, registry, seen }
+  return { app, registry, seen, actions }
 }
 
 async function post(app: FastifyInstance, body: Uint8Array, remoteAddress = '127.0.0.1') {
@@ -112,6 +118,7 @@ describe('POST /v1/relay', () => {
       messageId: Buffer.from(messageId(env)).toString('hex'),
       type: 'competition-manifest',
       competition: { id: 'reach', block: 100, current: true },
+      action: null,
     })
     expect(seen).toEqual(['competitions'])
     expect(registry.get('reach')?.block).toBe(100)
@@ -142,6 +149,66 @@ describe('POST /v1/relay', () => {
     })
     expect(String(r.body.fix)).toContain('permit')
     expect(registry.all()).toEqual([])
+  })
+
+  it("relays the owner's approve / reject / rerun actions and names what each decides; a non-owner's is refused", async () => {
+    const { app, seen, actions } = relayApp()
+    const miner = decodeSs58(stranger.ss58)
+    const rerun = signOwnerAction(
+      createOwnerAction({
+        action: 'rerun',
+        netuid: NETUID,
+        block: head,
+        competitionId: 'reach',
+        minerHotkey: miner,
+        envIds: ['mujoco/reach-v1'],
+      }),
+      owner.signer,
+    )
+    const r = await post(app, rerun)
+    expect(r.status).toBe(200)
+    expect(r.body).toEqual({
+      result: 'accepted',
+      code: null,
+      fix: null,
+      messageId: Buffer.from(messageId(rerun)).toString('hex'),
+      type: 'owner-action',
+      competition: null,
+      action: {
+        kind: 'rerun',
+        competitionId: 'reach',
+        block: head,
+        candidateId: null,
+        miner: stranger.ss58,
+        envIds: ['mujoco/reach-v1'],
+      },
+    })
+    expect(seen).toEqual(['owner'])
+    const approve = createOwnerAction({
+      action: 'approve',
+      netuid: NETUID,
+      block: head,
+      competitionId: 'reach',
+      candidateId: `${stranger.ss58}@12`,
+      successRate: 1,
+      avgReward: 2,
+    })
+    expect((await post(app, signOwnerAction(approve, owner.signer))).body.action).toMatchObject({
+      kind: 'approve',
+      candidateId: `${stranger.ss58}@12`,
+      miner: null,
+    })
+    expect(actions).toHaveLength(2)
+
+    const rogue = await post(app, signOwnerAction(approve, stranger.signer))
+    expect(rogue.status).toBe(409)
+    expect(rogue.body).toMatchObject({
+      result: 'ignored',
+      code: 'MESH_BINDING_NOT_PERMITTED',
+      type: 'owner-action',
+      action: { kind: 'approve', competitionId: 'reach' },
+    })
+    expect(actions).toHaveLength(2)
   })
 
   it('rejects garbage, foreign message types and stale or future manifests with their validation codes', async () => {

@@ -6,6 +6,7 @@
 
 export { compareReplicas } from './compare.js'
 export { latestReplicas } from './latest.js'
+export { type OwnerDecisions, ownerDecisions, type WtaApproval } from './owner.js'
 export { applyReproductionRule } from './reproduction.js'
 export { competitionFromManifest, scoringInputFromMesh } from './scoring-input.js'
 export type {
@@ -15,6 +16,7 @@ export type {
   ExclusionReason,
   MeshNeuron,
   MeshScoringInit,
+  OwnerActionRecord,
   ReplicaComparison,
   ReplicaResult,
   ReplicaStatus,

@@ -3,6 +3,7 @@ import { CompetitionManifest, type EpisodeRecord } from '../../proto/kinitro.js'
 import { DEFAULT_STRATEGY_ID } from '../strategies/registry.js'
 import type { CompetitionSpec, ScoringInput, ValidatorResult } from '../types.js'
 import { byString, hexOf } from './latest.js'
+import { ownerDecisions, reruns, supersededBy } from './owner.js'
 import { applyReproductionRule } from './reproduction.js'
 import type { MeshScoringInit } from './types.js'
 
@@ -88,6 +89,9 @@ const resultOrder = (a: ValidatorResult, b: ValidatorResult) =>
  * - Results of validators absent from the metagraph, for competitions without a manifest, or for
  *   environments outside the competition, are dropped before the rule (they corroborate nothing).
  * - Stake per validator and the `{uid, hotkey}` metagraph come from `metagraph`.
+ * - Owner actions: approvals and rejections become `state['kinitro-wta-v0']` (`approvals`, `rejected`; see
+ *   `ownerDecisions`); once a re-run has a counted result, older results for its (competition, miner,
+ *   env) stop counting (`supersededBy`), so the re-run decides the next weights.
  *
  * Pure and deterministic: every list is sorted, so any input order gives a deep-equal output.
  *
@@ -105,24 +109,21 @@ export function scoringInputFromMesh(init: MeshScoringInit): ScoringInput {
   const stakeOf = new Map(init.metagraph.map((n) => [n.hotkey, toNumber(n.stake)]))
 
   const eligible = init.results.filter((r) => stakeOf.has(r.validator) && envsOf.has(r.result.competitionId))
+  const reproduced = applyReproductionRule(eligible)
+  const superseded = supersededBy(reruns(init.ownerActions ?? []), reproduced)
   const results: ValidatorResult[] = []
-  for (const r of applyReproductionRule(eligible)) {
+  for (const r of reproduced) {
     const { competitionId, minerHotkey, block } = r.result
+    const miner = ss58FromPublicKey(minerHotkey)
     const envs = envsOf.get(competitionId) as Set<string>
     const byEnv = new Map<string, EpisodeRecord[]>()
     for (const e of r.counted) {
-      if (!envs.has(e.envId)) continue
+      if (!envs.has(e.envId) || superseded(r, miner, e.envId)) continue
       const list = byEnv.get(e.envId)
       if (list === undefined) byEnv.set(e.envId, [e])
       else list.push(e)
     }
-    const make = figures(
-      r.validator,
-      stakeOf.get(r.validator) as number,
-      ss58FromPublicKey(minerHotkey),
-      competitionId,
-      block,
-    )
+    const make = figures(r.validator, stakeOf.get(r.validator) as number, miner, competitionId, block)
     for (const [envId, episodes] of byEnv) results.push(make(envId, episodes))
   }
 
@@ -133,6 +134,22 @@ export function scoringInputFromMesh(init: MeshScoringInit): ScoringInput {
       .sort((a, b) => byString(a.hotkey, b.hotkey) || a.block - b.block),
     results: results.sort(resultOrder),
     metagraph: [...init.metagraph].map((n) => ({ uid: n.uid, hotkey: n.hotkey })).sort((a, b) => a.uid - b.uid),
-    state: { ...(init.state ?? {}) },
+    state: withOwnerDecisions(init.state ?? {}, init.ownerActions ?? []),
   }
 }
+
+/**
+ * The carried state plus the owner's approvals and rejections for `kinitro-wta-v0`. Without any, the state
+ * is passed through unchanged (so inputs, and their digest, stay what they were before owner actions).
+ */
+function withOwnerDecisions(
+  state: Record<string, unknown>,
+  actions: MeshScoringInit['ownerActions'] & object,
+): Record<string, unknown> {
+  const { approvals, rejected } = ownerDecisions(actions)
+  if (approvals.length === 0 && rejected.length === 0) return { ...state }
+  const carried = (state[WTA_V0] ?? {}) as Record<string, unknown>
+  return { ...state, [WTA_V0]: { ...carried, approvals, rejected } }
+}
+
+const WTA_V0 = 'kinitro-wta-v0'

@@ -3,7 +3,7 @@
  * messages) and what they derive from it. Outputs are plain JSON-safe data (seeds and hashes as strings).
  */
 
-import type { CompetitionManifest, Result } from '../../proto/kinitro.js'
+import type { CompetitionManifest, OwnerAction, Result } from '../../proto/kinitro.js'
 import type { CommitmentRecord } from '../types.js'
 
 /** One validator's accepted result message for a job, decoded. */
@@ -38,6 +38,19 @@ export interface MeshScoringInit {
   results: readonly ReplicaResult[]
   /** Strategy state carried from the previous run, passed through. @default {} */
   state?: Record<string, unknown>
+  /**
+   * Every accepted owner action (approve, reject, rerun); order never matters. Approvals and rejections
+   * become `kinitro-wta-v0` state ({@link ownerDecisions}); a re-run's results supersede older ones.
+   * @default []
+   */
+  ownerActions?: readonly OwnerActionRecord[]
+}
+
+/** An accepted owner action with its message id, as followers keep them. */
+export interface OwnerActionRecord {
+  /** Message id (hex): orders actions of one block, and derives a re-run's job id. */
+  id: string
+  action: OwnerAction
 }
 
 /** One distinct outcome of an episode among its replicas, with the validators that reported it. */

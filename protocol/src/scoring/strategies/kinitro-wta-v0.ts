@@ -63,7 +63,7 @@ const leaderSchema = z.object({
   approvedCandidateId: z.string().nullable().default(null),
 })
 
-/** Carried state: current leaders per competition, and candidates approved since the last run (in order). */
+/** Carried state: current leaders per competition, candidates approved since the last run (in order), rejections. */
 export const wtaV0State = z
   .object({
     leaders: z.record(z.string(), leaderSchema.nullable()).default({}),
@@ -78,6 +78,11 @@ export const wtaV0State = z
         }),
       )
       .default([]),
+    /**
+     * Candidate ids the owner rejected: never reported as candidates again. Rejecting an approved candidate
+     * also withdraws its approval (the caller leaves it out of `approvals`; `ownerDecisions` does).
+     */
+    rejected: z.array(z.string()).default([]),
   })
   .strict()
 
@@ -132,9 +137,13 @@ function eligibleRows(comp: StrategyCompetition<WtaV0Params>): Row[] {
   return rows
 }
 
-/** Approval mode: who to queue for review, and the leader with its reward refreshed. */
-function approvalStep(rows: Row[], leader: WtaLeader | null): { leader: WtaLeader | null; candidates: Row[] } {
-  if (!leader) return { leader, candidates: rows }
+/** Approval mode: who to queue for review (never a rejected one), and the leader with its reward refreshed. */
+function approvalStep(
+  rows: Row[],
+  leader: WtaLeader | null,
+  rejected: ReadonlySet<string>,
+): { leader: WtaLeader | null; candidates: Row[] } {
+  if (!leader) return { leader, candidates: rows.filter((r) => !rejected.has(r.candidateId)) }
   const baseline = leader.approvedSuccessRate ?? -1
   const best = rows.find((r) => r.hotkey === leader.hotkey)
   const next = best && best.avgReward !== leader.reward ? { ...leader, reward: best.avgReward } : leader
@@ -142,7 +151,7 @@ function approvalStep(rows: Row[], leader: WtaLeader | null): { leader: WtaLeade
   if (best && best.successRate >= baseline && best.candidateId !== leader.approvedCandidateId) queued.push(best)
   // One candidate per result id, first occurrence kept (the reference de-duplicated the same way).
   const unique = new Map<string, Row>()
-  for (const r of queued) if (!unique.has(r.candidateId)) unique.set(r.candidateId, r)
+  for (const r of queued) if (!unique.has(r.candidateId) && !rejected.has(r.candidateId)) unique.set(r.candidateId, r)
   return { leader: next, candidates: [...unique.values()] }
 }
 
@@ -196,6 +205,7 @@ export const kinitroWtaV0: ScoringStrategy<WtaV0Params> = {
         approvedCandidateId: a.candidateId,
       }
     }
+    const rejected = new Set(parsed.data.rejected)
     const { burn, owner } = globalParams(ctx.competitions)
     const totalPoints = ctx.competitions.reduce((s, c) => s + c.points, 0)
     const scores = new Map<string, number>()
@@ -214,7 +224,7 @@ export const kinitroWtaV0: ScoringStrategy<WtaV0Params> = {
       if (rows.length > 0) {
         const current = leaders[comp.id] ?? null
         if (comp.params.mode === 'margin') leaders[comp.id] = marginStep(rows, current, comp.params.winMarginPct)
-        else ({ leader: leaders[comp.id], candidates } = approvalStep(rows, current))
+        else ({ leader: leaders[comp.id], candidates } = approvalStep(rows, current, rejected))
         awarded = award(leaders[comp.id]?.hotkey, comp, totalPoints, burn, scores)
         if (awarded > 0) addPoints(points, leaders[comp.id]?.hotkey as string, comp.id, awarded)
       }
@@ -225,7 +235,9 @@ export const kinitroWtaV0: ScoringStrategy<WtaV0Params> = {
         awarded,
       })
     }
-    return { weights: toWeights(scores, ctx.metagraph, owner), points, details, state: { leaders } }
+    // Rejections stay in the carried state (only when there are any, so state without them is unchanged).
+    const state = rejected.size === 0 ? { leaders } : { leaders, rejected: [...rejected].sort() }
+    return { weights: toWeights(scores, ctx.metagraph, owner), points, details, state }
   },
   referenceU16(weights) {
     const uids = [...weights.keys()].sort((a, b) => a - b)

@@ -117,7 +117,7 @@ describe.each(MESSAGE_TYPES)('%s envelope', (type) => {
     flipped[10] = (flipped[10] ?? 0) ^ 1
     expectCode(() => open(encodeEnvelope({ ...env, signature: flipped })), 'MESH_BAD_SIGNATURE', 'reject')
     // Signed by another key of the right scheme but claiming the original signer.
-    const other = type === 'peer-record' || type === 'competition-manifest' ? keys.owner : keys.otherNode
+    const other = SIGNER_SCHEME[type] === 'sr25519' ? keys.owner : keys.otherNode
     const impostor = other === signerFor(type, keys) ? keys.hotkey : other
     const forged = forge({ type, body: env.body, signer: impostor })
     const forgedEnv = Envelope.decode(forged)

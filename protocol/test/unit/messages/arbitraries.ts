@@ -1,8 +1,11 @@
 import fc from 'fast-check'
 import { FRESHNESS_WINDOW_BLOCKS, MAX_PEER_RECORD_TTL_BLOCKS } from '../../../src/constants.js'
+import { ss58FromPublicKey } from '../../../src/identity/hotkey.js'
 import { ed25519Signer } from '../../../src/identity/signer.js'
+import { candidateIdOf } from '../../../src/messages/candidate-id.js'
 import { createCompetitionManifest } from '../../../src/messages/competition.js'
 import { createJobAnnouncement, createJobStatus } from '../../../src/messages/jobs.js'
+import { createOwnerAction } from '../../../src/messages/owner-action.js'
 import { createPeerRecord } from '../../../src/messages/peer-record.js'
 import { createResult } from '../../../src/messages/result.js'
 import { JobState, type MessageBodies, type MessageType } from '../../../src/messages/types.js'
@@ -86,13 +89,16 @@ const jobAnnouncementArb = fc
     cycle: fc.nat({ max: 1_000_000 }),
     cycleAge: fc.nat({ max: 10_000 }),
     cycleStartBlockHash: bytes32,
+    // A third of them re-runs: another job id rule, and the only ones that may name env ids.
+    rerun: fc.option(fc.record({ of: bytes32, envIds: fc.uniqueArray(idArb, { maxLength: 4 }) }), { freq: 3 }),
   })
-  .map(({ commitmentAge, cycleAge, ...a }) =>
+  .map(({ commitmentAge, cycleAge, rerun, ...a }) =>
     createJobAnnouncement({
       netuid: NETUID,
       ...a,
       commitmentBlock: a.block - commitmentAge,
       cycleStartBlock: a.block - cycleAge,
+      ...(rerun === null ? {} : { rerunOf: rerun.of, envIds: [...rerun.envIds].sort() }),
     }),
   )
 
@@ -176,6 +182,33 @@ const weightsArb = fc
   })
   .map((w) => createWeightsAnnouncement({ netuid: NETUID, ...w, weights: w.weights.slice(0, w.uids.length) }))
 
+const ownerActionArb = fc
+  .record({
+    block: blockArb('owner-action'),
+    competitionId: idArb,
+    kind: fc.constantFrom('approve', 'reject', 'rerun'),
+    miner: bytes32,
+    commitBlock: fc.nat({ max: HEAD }),
+    successRate: fc.double({ min: 0, max: 1, noNaN: true }).map((x) => x + 0),
+    avgReward: finiteDouble,
+    envIds: fc.uniqueArray(idArb, { maxLength: 4 }),
+    reason: textArb(60),
+  })
+  .map((a) => {
+    const base = { netuid: NETUID, block: a.block, competitionId: a.competitionId, reason: a.reason }
+    const candidateId = candidateIdOf(ss58FromPublicKey(a.miner), a.commitBlock)
+    if (a.kind === 'rerun')
+      return createOwnerAction({ ...base, action: 'rerun', minerHotkey: a.miner, envIds: a.envIds })
+    if (a.kind === 'reject') return createOwnerAction({ ...base, action: 'reject', candidateId })
+    return createOwnerAction({
+      ...base,
+      action: 'approve',
+      candidateId,
+      successRate: a.successRate,
+      avgReward: a.avgReward,
+    })
+  })
+
 /** A generator of content-valid bodies for each type. */
 export function bodyArbs(keys: Keys): { [K in MessageType]: fc.Arbitrary<MessageBodies[K]> } {
   return {
@@ -185,5 +218,6 @@ export function bodyArbs(keys: Keys): { [K in MessageType]: fc.Arbitrary<Message
     'job-status': jobStatusArb,
     result: resultArb,
     'weights-announcement': weightsArb,
+    'owner-action': ownerActionArb,
   }
 }

@@ -2,6 +2,7 @@ import { sr25519KeypairFromSeed } from '@polkadot/wasm-crypto'
 import { ed25519Signer, initCrypto, type Signer, sr25519Signer } from '../../../src/identity/signer.js'
 import { createCompetitionManifest } from '../../../src/messages/competition.js'
 import { createJobAnnouncement, createJobStatus } from '../../../src/messages/jobs.js'
+import { createOwnerAction } from '../../../src/messages/owner-action.js'
 import { createPeerRecord } from '../../../src/messages/peer-record.js'
 import { createResult } from '../../../src/messages/result.js'
 import { JobState, type MessageBodies, type MessageType, SIGNER_SCHEME } from '../../../src/messages/types.js'
@@ -45,7 +46,7 @@ export async function loadKeys(): Promise<Keys> {
 /** The signer each type requires, from `keys`. */
 export function signerFor(type: MessageType, keys: Keys): Signer {
   if (type === 'peer-record') return keys.hotkey
-  if (type === 'competition-manifest') return keys.owner
+  if (type === 'competition-manifest' || type === 'owner-action') return keys.owner
   return keys.node
 }
 
@@ -180,6 +181,15 @@ export function sampleBodies(keys: Keys, block = HEAD, netuid = NETUID): Message
       inputsDigest: filled(0xef),
       versionKey: 42n,
       strategy: 'first-commit-advantage',
+    }),
+    'owner-action': createOwnerAction({
+      action: 'rerun',
+      netuid,
+      block,
+      competitionId: 'reach-2026',
+      minerHotkey,
+      envIds: ['mujoco/reach-v1'],
+      reason: 'the push env was fixed; re-evaluate reach',
     }),
   }
 }

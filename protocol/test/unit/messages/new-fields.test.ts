@@ -8,8 +8,8 @@ import { createPeerRecord, signPeerRecord } from '../../../src/messages/peer-rec
 import type { MessageType } from '../../../src/messages/types.js'
 import { filled, HEAD, type Keys, loadKeys, NETUID, sampleBodies } from './fixtures.js'
 
-// PeerRecord.capacity (9), PeerRecord.families (10) and EpisodeRecord.final_state_hash (10) were added
-// within wire version 1. proto3 does not encode default values, so every message made before them keeps
+// PeerRecord.capacity (9), PeerRecord.families (10), EpisodeRecord.final_state_hash (10) and
+// JobAnnouncement.rerun_of (12) / env_ids (13) were added within wire version 1. proto3 does not encode default values, so every message made before them keeps
 // its bytes, its signature and its message id.
 
 const vectors = JSON.parse(readFileSync(new URL('../../vectors/envelopes.json', import.meta.url), 'utf8')) as {
@@ -39,6 +39,17 @@ describe('wire compatibility of the new fields', () => {
     expect(body.episodes.length).toBeGreaterThan(0)
     for (const e of body.episodes) expect(e.finalStateHash, `episode ${e.episodeIndex}`).toEqual(new Uint8Array(0))
     expect(encodeBody('result', body)).toEqual(bytes)
+  })
+
+  it('an old job announcement decodes as no re-run, keeps its job id rule, and re-encodes to the same bytes', () => {
+    const bytes = bodyOf('job-announcement')
+    const body = decodeBody('job-announcement', bytes)
+    expect(body.rerunOf).toEqual(new Uint8Array(0))
+    expect(body.envIds).toEqual([])
+    expect(encodeBody('job-announcement', body)).toEqual(bytes)
+    expect(() =>
+      openEnvelope(sealEnvelope('job-announcement', body, NETUID, keys.node), { netuid: NETUID }),
+    ).not.toThrow()
   })
 
   it('every committed envelope still opens (signatures and canonical form intact)', () => {

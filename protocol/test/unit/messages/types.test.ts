@@ -3,6 +3,7 @@ import { FRESHNESS_WINDOW_BLOCKS, MAX_BODY_BYTES, MAX_ENVELOPE_BYTES } from '../
 import { signingDomain } from '../../../src/envelope/signing.js'
 import { EPISODE_SEED_DOMAIN } from '../../../src/ids/episode-seed.js'
 import { JOB_ID_DOMAIN } from '../../../src/ids/job-id.js'
+import { RERUN_JOB_ID_DOMAIN } from '../../../src/messages/jobs.js'
 import { isTopicName, parseTopic, TOPIC_NAMES, Topic, topicOfType, topicString } from '../../../src/messages/topics.js'
 import {
   isJobState,
@@ -29,6 +30,7 @@ describe('message types', () => {
       ...MESSAGE_TYPES.map((t) => signingDomain(t)),
       signingDomain('peer-binding'),
       JOB_ID_DOMAIN,
+      RERUN_JOB_ID_DOMAIN,
       EPISODE_SEED_DOMAIN,
     ]
     for (const a of tags) {
@@ -40,6 +42,7 @@ describe('message types', () => {
   it('fix the signer scheme per type (hotkey types sr25519, the rest ed25519)', () => {
     expect(SIGNER_SCHEME['peer-record']).toBe('sr25519')
     expect(SIGNER_SCHEME['competition-manifest']).toBe('sr25519')
+    expect(SIGNER_SCHEME['owner-action']).toBe('sr25519')
     for (const t of ['job-announcement', 'job-status', 'result', 'weights-announcement'] as const) {
       expect(SIGNER_SCHEME[t]).toBe('ed25519')
     }
@@ -65,7 +68,11 @@ describe('message types', () => {
 describe('topics', () => {
   it('map one-to-one onto message types', () => {
     expect(new Set(Object.values(Topic)).size).toBe(MESSAGE_TYPES.length)
+    expect(TOPIC_NAMES.length).toBe(MESSAGE_TYPES.length)
     for (const t of MESSAGE_TYPES) expect(Topic[topicOfType(t)]).toBe(t)
+    // The owner's approve / reject / rerun decisions travel on their own topic.
+    expect(topicOfType('owner-action')).toBe('owner')
+    expect(MESSAGE_TYPE_CODES['owner-action']).toBe(7)
   })
 
   it('format as /kinitro/<netuid>/<name>/1 and parse back', () => {

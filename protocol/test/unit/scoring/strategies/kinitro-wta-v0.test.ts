@@ -86,6 +86,32 @@ describe('kinitro-wta-v0 (reference OLD)', () => {
     expect((out.state[W] as { leaders: Record<string, { reward: number }> }).leaders['c1']?.reward).toBe(2)
   })
 
+  it('a rejected candidate is no longer reported, with or without a leader; rejections are carried', () => {
+    const rows = [result('alice', 1, 2), result('bob', 1, 3), result('carol', 1, 1)]
+    type Details = { candidates: Array<{ candidateId: string }> }
+    const candidates = (out: ReturnType<typeof computeWeights>) =>
+      ((out.competitions[0]?.details ?? { candidates: [] }) as Details).candidates.map((c) => c.candidateId)
+    expect(candidates(computeWeights(input(rows)))).toEqual(['bob@20', 'alice@10', 'carol@30'])
+    const none = computeWeights(input(rows, { rejected: ['bob@20'] }))
+    expect(candidates(none)).toEqual(['alice@10', 'carol@30'])
+    expect(none.state[W]).toEqual({ leaders: { c1: null }, rejected: ['bob@20'] })
+    // With a leader: a rejected challenger above the baseline is not queued either.
+    const led = computeWeights(
+      input(rows, {
+        ...leaderState('alice', { approvedSuccessRate: 0.5, approvedCandidateId: 'alice@9' }),
+        rejected: ['carol@30'],
+      }),
+    )
+    expect(candidates(led)).toEqual(['bob@20', 'alice@10'])
+    // A rejection of another id changes nothing; the state schema refuses a malformed list.
+    expect(candidates(computeWeights(input(rows, { rejected: ['dave@1'] })))).toEqual([
+      'bob@20',
+      'alice@10',
+      'carol@30',
+    ])
+    expect(() => computeWeights(input(rows, { rejected: 'bob@20' }))).toThrow(ScoringError)
+  })
+
   it('a hotkey leading two competitions is paid once; the second share goes to the owner', () => {
     const out = computeWeights(
       input(
