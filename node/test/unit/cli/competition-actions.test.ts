@@ -1,46 +1,12 @@
 import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { type Command, CommanderError } from 'commander'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type DevHub, evaluatorConfigSchema, startDevHub } from '#evaluator'
-import {
-  bootstrapSubnet,
-  createEvaluation,
-  createStore,
-  createValidatorNode,
-  type DevSubnet,
-  prepareValidator,
-  type Store,
-  type ValidatorNode,
-} from '#node'
-import {
-  createDevChain,
-  createOwnerAction,
-  type DevChain,
-  messageId,
-  openEnvelope,
-  type Result,
-  rerunJobId,
-  signOwnerAction,
-} from '#protocol'
-import { makeTempDir, type TempDir } from '../../../../test/utils/temp-dir.js'
-import { competitionCommand } from '../../../src/cli/competition.js'
+import { createOwnerAction, messageId, openEnvelope, type Result, rerunJobId, signOwnerAction } from '#protocol'
+import { type InProcessSubnet, startInProcessSubnet } from '../../../../test/utils/in-process-subnet.js'
+import { until as untilWith } from '../../../../test/utils/until.js'
+import { runCompetition } from './competition-cli.js'
 
-interface Run {
-  out: string
-  err: string
-  exitCode: number
-}
-
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 90_000) {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v !== undefined && v !== false) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 90_000) =>
+  untilWith(what, probe, { timeoutMs: ms, intervalMs: 200 })
 
 const ID = 'devnet-reach' // the competition the sample miner commits to
 const ENV = 'mujoco/reach-v1'
@@ -55,34 +21,14 @@ interface Snapshot {
 }
 
 describe('owner actions on a real mesh: two evaluating nodes, relay over HTTP, dev chain, a sample miner', () => {
-  let tmp: TempDir
-  let dev: DevChain
-  let hub: DevHub
-  let subnet: DevSubnet
-  const nodes: ValidatorNode[] = []
-  const stores: Store[] = []
+  let net: InProcessSubnet
+  let tmp: InProcessSubnet['tmp']
+  let dev: InProcessSubnet['dev']
+  let subnet: InProcessSubnet['subnet']
+  let nodes: InProcessSubnet['nodes']
+  let stores: InProcessSubnet['stores']
 
-  // `kinitro competition <args>` in-process, signing with `mnemonic`; commander's exits become results.
-  async function run(mnemonic: string | undefined, ...args: string[]): Promise<Run> {
-    let out = ''
-    let err = ''
-    const cmd = competitionCommand({
-      stdout: (t) => (out += t),
-      stderr: (t) => (err += t),
-      env: mnemonic === undefined ? {} : { KINITRO_HOTKEY_MNEMONIC: mnemonic },
-      cwd: tmp.dir,
-    })
-    const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)]
-    for (const c of all(cmd))
-      c.exitOverride().configureOutput({ writeErr: (t) => (err += t), writeOut: (t) => (out += t) })
-    try {
-      await cmd.parseAsync(args, { from: 'user' })
-      return { out, err, exitCode: 0 }
-    } catch (e) {
-      if (e instanceof CommanderError) return { out, err, exitCode: e.exitCode }
-      throw e
-    }
-  }
+  const run = (mnemonic: string | undefined, ...args: string[]) => runCompetition(tmp.dir, mnemonic, ...args)
   const nodeUrl = (i: number) => nodes[i]?.healthUrl() as string
   const chainArgs = () => ['--chain-url', dev.url, '--netuid', '1']
   const candidates = async (i: number): Promise<Snapshot> => {
@@ -103,41 +49,14 @@ describe('owner actions on a real mesh: two evaluating nodes, relay over HTTP, d
   }
 
   beforeAll(async () => {
-    tmp = makeTempDir('kinitro-owner-actions-')
-    dev = await createDevChain({ path: tmp.file('chain.sqlite'), blockTimeMs: 250 })
-    hub = await startDevHub()
-    const chain = dev.client(1)
-    subnet = await bootstrapSubnet({ admin: dev.admin, chain, netuid: 1, validators: 2, miners: ['random'], hub })
-    const head = (await chain.head()).number
-    const prepared = await Promise.all(
-      subnet.validators.map((v) => prepareValidator({ netuid: 1, hotkey: v.hotkey, head })),
-    )
-    const config = evaluatorConfigSchema.parse({ fetch: { hubUrl: hub.url, allowInsecureHttp: true } })
-    for (const [i, v] of subnet.validators.entries()) {
-      const store = createStore({ path: tmp.file(`v${i}.sqlite`) })
-      stores.push(store)
-      const p = prepared[i] as (typeof prepared)[number]
-      nodes.push(
-        createValidatorNode({
-          chain: dev.client(1),
-          hotkey: v.hotkey,
-          nodeKey: p.nodeKey,
-          store,
-          // Both evaluate: with 2 validators and 3 replicas, each is assigned every job, re-runs included.
-          evaluation: createEvaluation({ config, dataDir: join(tmp.dir, `v${i}`) }),
-          mesh: {
-            listen: [p.listen],
-            peerRecords: prepared.filter((_, j) => j !== i).map((q) => q.record),
-            bootstrap: prepared.filter((_, j) => j < i).map((q) => q.dialAddr),
-          },
-          weights: { enabled: false },
-          canaries: false,
-          health: { port: 0 },
-        }),
-      )
-    }
-    for (const n of nodes) await n.start()
-    await until('the mesh', () => nodes.every((n) => n.status().peers > 0))
+    // Both evaluate: with 2 validators and 3 replicas, each is assigned every job, re-runs included.
+    net = await startInProcessSubnet({
+      name: 'owner-actions',
+      validators: 2,
+      subnet: { miners: ['random'] },
+      node: () => ({ weights: { enabled: false }, canaries: false, health: { port: 0 } }),
+    })
+    ;({ tmp, dev, subnet, nodes, stores } = net)
 
     // A winner-take-all competition whose thresholds let the random miner be a candidate; cycles are long,
     // so the only jobs are cycle 0's and the re-run's.
@@ -152,17 +71,11 @@ describe('owner actions on a real mesh: two evaluating nodes, relay over HTTP, d
     await until('cycle 0 evaluated on both nodes', () => nodes.every((n) => n.status().queue.done === 1), 180_000)
   }, 300_000)
 
-  afterAll(async () => {
-    for (const n of nodes) await n.stop().catch(() => {})
-    for (const s of stores) s.close()
-    await hub?.stop()
-    await dev?.close()
-    tmp?.cleanup()
-  })
+  afterAll(() => net?.stop())
 
   it("a non-owner's action: the CLI refuses to sign it, the relay refuses it and no node stores it", async () => {
-    const validator = subnet.validators[0] as DevSubnet['validators'][number]
-    const miner = subnet.miners[0] as DevSubnet['miners'][number]
+    const validator = subnet.validators[0] as InProcessSubnet['subnet']['validators'][number]
+    const miner = subnet.miners[0] as InProcessSubnet['subnet']['miners'][number]
     const refused = await run(validator.mnemonic, 'rerun', miner.hotkey.ss58, '--competition', ID, ...chainArgs())
     expect(refused.exitCode).toBe(1)
     expect(refused.err).toContain('error NODE_COMPETITION_NOT_OWNER')
@@ -193,7 +106,7 @@ describe('owner actions on a real mesh: two evaluating nodes, relay over HTTP, d
   })
 
   it('a re-run relayed to node 0 is planned by both nodes, evaluated, and its results reach both stores', async () => {
-    const miner = subnet.miners[0] as DevSubnet['miners'][number]
+    const miner = subnet.miners[0] as InProcessSubnet['subnet']['miners'][number]
     const r = await run(
       subnet.owner.mnemonic,
       ...['rerun', miner.hotkey.ss58, '--competition', ID, '--task', ENV, '--reason', 'env fixed', '--json'],
@@ -224,7 +137,7 @@ describe('owner actions on a real mesh: two evaluating nodes, relay over HTTP, d
   }, 240_000)
 
   it('an approval changes the leader in both nodes’ scoring identically; a rejection hides a candidate', async () => {
-    const miner = subnet.miners[0] as DevSubnet['miners'][number]
+    const miner = subnet.miners[0] as InProcessSubnet['subnet']['miners'][number]
     // Both nodes hold the same signed log, so they score the same candidates.
     const before = await until('the same candidates on both nodes', async () => {
       const [a, b] = [await candidates(0), await candidates(1)]

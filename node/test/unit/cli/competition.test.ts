@@ -1,76 +1,26 @@
 import { existsSync, writeFileSync } from 'node:fs'
-import { type Command, CommanderError } from 'commander'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type DevHub, startDevHub } from '#evaluator'
-import {
-  bootstrapSubnet,
-  createStore,
-  createValidatorNode,
-  type DevSubnet,
-  prepareValidator,
-  type Store,
-  type ValidatorNode,
-} from '#node'
-import {
-  createCompetitionManifest,
-  createDevChain,
-  type DevChain,
-  messageId,
-  openEnvelope,
-  signCompetitionManifest,
-} from '#protocol'
-import { makeTempDir, type TempDir } from '../../../../test/utils/temp-dir.js'
-import { competitionCommand } from '../../../src/cli/competition.js'
+import { createCompetitionManifest, messageId, openEnvelope, signCompetitionManifest } from '#protocol'
+import { type InProcessSubnet, startInProcessSubnet } from '../../../../test/utils/in-process-subnet.js'
+import { until as untilWith } from '../../../../test/utils/until.js'
 import { readEnvelopeLines } from '../../../src/cli/competition-output.js'
+import { runCompetition } from './competition-cli.js'
 
-interface Run {
-  out: string
-  err: string
-  exitCode: number
-}
-
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 60_000) {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v !== undefined && v !== false) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 150))
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 60_000) =>
+  untilWith(what, probe, { timeoutMs: ms, intervalMs: 150 })
 
 const CYCLE = 4
 const ID = 'devnet-reach' // the competition the sample miners commit to, so nodes derive jobs for it
 
 describe('kinitro competition against real nodes: dev chain, relay over HTTP, mesh between two nodes', () => {
-  let tmp: TempDir
-  let dev: DevChain
-  let hub: DevHub
-  let subnet: DevSubnet
-  const nodes: ValidatorNode[] = []
-  const stores: Store[] = []
+  let net: InProcessSubnet
+  let tmp: InProcessSubnet['tmp']
+  let dev: InProcessSubnet['dev']
+  let subnet: InProcessSubnet['subnet']
+  let nodes: InProcessSubnet['nodes']
+  let stores: InProcessSubnet['stores']
 
-  // `kinitro competition <args>` in-process, signing with `mnemonic`; commander's exits become results.
-  async function run(mnemonic: string | undefined, ...args: string[]): Promise<Run> {
-    let out = ''
-    let err = ''
-    const cmd = competitionCommand({
-      stdout: (t) => (out += t),
-      stderr: (t) => (err += t),
-      env: mnemonic === undefined ? {} : { KINITRO_HOTKEY_MNEMONIC: mnemonic },
-      cwd: tmp.dir,
-    })
-    const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)]
-    for (const c of all(cmd))
-      c.exitOverride().configureOutput({ writeErr: (t) => (err += t), writeOut: (t) => (out += t) })
-    try {
-      await cmd.parseAsync(args, { from: 'user' })
-      return { out, err, exitCode: 0 }
-    } catch (e) {
-      if (e instanceof CommanderError) return { out, err, exitCode: e.exitCode }
-      throw e
-    }
-  }
+  const run = (mnemonic: string | undefined, ...args: string[]) => runCompetition(tmp.dir, mnemonic, ...args)
   const nodeUrl = (i: number) => nodes[i]?.healthUrl() as string
   const chainArgs = () => ['--chain-url', dev.url, '--netuid', '1']
   const list = async (i: number) => {
@@ -80,47 +30,18 @@ describe('kinitro competition against real nodes: dev chain, relay over HTTP, me
   }
 
   beforeAll(async () => {
-    tmp = makeTempDir('kinitro-competition-')
-    dev = await createDevChain({ path: tmp.file('chain.sqlite'), blockTimeMs: 250 })
-    hub = await startDevHub()
-    const chain = dev.client(1)
-    subnet = await bootstrapSubnet({ admin: dev.admin, chain, netuid: 1, validators: 2, miners: ['random'], hub })
-    const head = (await chain.head()).number
-    const prepared = await Promise.all(
-      subnet.validators.map((v) => prepareValidator({ netuid: 1, hotkey: v.hotkey, head })),
-    )
-    for (const [i, v] of subnet.validators.entries()) {
-      const store = createStore({ path: tmp.file(`v${i}.sqlite`) })
-      stores.push(store)
-      const p = prepared[i] as (typeof prepared)[number]
-      // Light nodes: they plan jobs and keep the manifests like any validator, without evaluating.
-      nodes.push(
-        createValidatorNode({
-          chain: dev.client(1),
-          hotkey: v.hotkey,
-          nodeKey: p.nodeKey,
-          store,
-          mesh: {
-            listen: [p.listen],
-            peerRecords: prepared.filter((_, j) => j !== i).map((q) => q.record),
-            bootstrap: prepared.filter((_, j) => j < i).map((q) => q.dialAddr),
-          },
-          weights: { enabled: false },
-          health: { port: 0 },
-        }),
-      )
-    }
-    for (const n of nodes) await n.start()
-    await until('the mesh', () => nodes.every((n) => n.status().peers > 0))
+    // Light nodes: they plan jobs and keep the manifests like any validator, without evaluating.
+    net = await startInProcessSubnet({
+      name: 'competition',
+      validators: 2,
+      subnet: { miners: ['random'] },
+      evaluates: () => false,
+      node: () => ({ weights: { enabled: false }, health: { port: 0 } }),
+    })
+    ;({ tmp, dev, subnet, nodes, stores } = net)
   }, 120_000)
 
-  afterAll(async () => {
-    for (const n of nodes) await n.stop().catch(() => {})
-    for (const s of stores) s.close()
-    await hub?.stop()
-    await dev?.close()
-    tmp?.cleanup()
-  })
+  afterAll(() => net?.stop())
 
   it('create signs as the owner and writes the file; publish relays it; both nodes list it', async () => {
     const created = await run(
@@ -158,7 +79,7 @@ describe('kinitro competition against real nodes: dev chain, relay over HTTP, me
   })
 
   it("a non-owner's manifest: create refuses to sign it, the relay refuses it with its code and stores nothing", async () => {
-    const validator = subnet.validators[0] as DevSubnet['validators'][number]
+    const validator = subnet.validators[0] as InProcessSubnet['subnet']['validators'][number]
     const refused = await run(
       validator.mnemonic,
       ...['create', '--id', 'rogue', '--task', 'mujoco/reach-v1', '--episodes-per-task', '1', '--max-steps', '20'],

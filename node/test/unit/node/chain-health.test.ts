@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDevHub } from '#evaluator'
-import { bootstrapSubnet, createStore, createValidatorNode, prepareValidator, type ValidatorNode } from '#node'
-import { createDevChain, type DevChain, silentLogger } from '#protocol'
-import { makeTempDir, type TempDir } from '../../../../test/utils/temp-dir.js'
+import type { ValidatorNode } from '#node'
+import type { DevChain } from '#protocol'
+import { type InProcessSubnet, startInProcessSubnet } from '../../../../test/utils/in-process-subnet.js'
 import { until } from '../../../../test/utils/until.js'
 
 // `/health` says `chain-disconnected` when the node's chain stops delivering blocks (a stalled RPC node, or
@@ -17,10 +16,9 @@ interface HealthReport {
 }
 
 describe('a validator node’s chain liveness on /health', () => {
-  let tmp: TempDir
+  let net: InProcessSubnet
   let dev: DevChain
   let node: ValidatorNode
-  let store: ReturnType<typeof createStore>
 
   const health = async (): Promise<{ status: number; body: HealthReport }> => {
     const res = await fetch(`${node.healthUrl()}/health`)
@@ -28,36 +26,24 @@ describe('a validator node’s chain liveness on /health', () => {
   }
 
   beforeAll(async () => {
-    tmp = makeTempDir('kinitro-chain-health-')
-    // Blocks only when the test asks for them: a minute-long block time is a stalled chain.
-    dev = await createDevChain({ path: tmp.file('chain.sqlite'), blockTimeMs: 60_000 })
-    const hub = await startDevHub()
-    const subnet = await bootstrapSubnet({ admin: dev.admin, chain: dev.client(1), netuid: 1, validators: 1, hub })
-    await hub.stop()
-    const v = subnet.validators[0] as (typeof subnet.validators)[number]
-    const p = await prepareValidator({ netuid: 1, hotkey: v.hotkey, head: (await dev.client(1).head()).number })
-    store = createStore({ path: tmp.file('v.sqlite') })
-    node = createValidatorNode({
-      chain: dev.client(1),
-      hotkey: v.hotkey,
-      nodeKey: p.nodeKey,
-      store,
-      mesh: { listen: [p.listen] },
-      manifests: [subnet.manifest],
-      aloneAllowed: true,
-      chainStaleMs: STALE_MS,
-      health: { port: 0 },
-      logger: silentLogger,
+    net = await startInProcessSubnet({
+      name: 'chain-health',
+      validators: 1,
+      // Blocks only when the test asks for them: a minute-long block time is a stalled chain.
+      blockTimeMs: 60_000,
+      evaluates: () => false,
+      node: (_, subnet) => ({
+        manifests: [subnet.manifest],
+        aloneAllowed: true,
+        chainStaleMs: STALE_MS,
+        health: { port: 0 },
+      }),
     })
-    await node.start()
+    dev = net.dev
+    node = net.nodes[0] as ValidatorNode
   }, 120_000)
 
-  afterAll(async () => {
-    await node?.stop().catch(() => {})
-    store?.close()
-    await dev?.close().catch(() => {})
-    tmp?.cleanup()
-  })
+  afterAll(() => net?.stop())
 
   it('is connected while blocks arrive, disconnected when they stop, connected again when they resume', async () => {
     await dev.admin.advance(1)

@@ -1,28 +1,11 @@
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type DevHub, evaluatorConfigSchema, startDevHub } from '#evaluator'
-import {
-  bootstrapSubnet,
-  createEvaluation,
-  createStore,
-  createValidatorNode,
-  type DevSubnet,
-  prepareValidator,
-  type Store,
-  type ValidatorNode,
-} from '#node'
-import { createDevChain, createLogger, type DevChain, silentLogger } from '#protocol'
-import { makeTempDir, type TempDir } from '../../../../test/utils/temp-dir.js'
+import type { ValidatorNode } from '#node'
+import { createLogger, silentLogger } from '#protocol'
+import { type InProcessSubnet, startInProcessSubnet } from '../../../../test/utils/in-process-subnet.js'
+import { until as untilWith } from '../../../../test/utils/until.js'
 
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = fn()
-    if (v !== undefined && v !== false) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 90_000) =>
+  untilWith(what, probe, { timeoutMs, intervalMs: 200 })
 
 const LIGHT = 3
 const logger = process.env.KINITRO_TEST_LOG
@@ -30,67 +13,30 @@ const logger = process.env.KINITRO_TEST_LOG
   : silentLogger
 
 describe('three validator nodes and a light node in one process, real mesh, dev chain and sample miners', () => {
-  let tmp: TempDir
-  let dev: DevChain
-  let hub: DevHub
-  let subnet: DevSubnet
-  const nodes: ValidatorNode[] = []
-  const stores: Store[] = []
+  let net: InProcessSubnet
+  let dev: InProcessSubnet['dev']
+  let subnet: InProcessSubnet['subnet']
+  let nodes: InProcessSubnet['nodes']
+  let stores: InProcessSubnet['stores']
 
   beforeAll(async () => {
-    tmp = makeTempDir('kinitro-node-')
-    dev = await createDevChain({ path: tmp.file('chain.sqlite'), blockTimeMs: 250 })
-    hub = await startDevHub()
-    const chain = dev.client(1)
-    subnet = await bootstrapSubnet({
-      admin: dev.admin,
-      chain,
-      netuid: 1,
+    net = await startInProcessSubnet({
+      name: 'node',
       validators: 4,
-      hub,
-      episodesPerTask: 2,
-      maxSteps: 80,
-      cycleLengthBlocks: 40,
+      subnet: { episodesPerTask: 2, maxSteps: 80, cycleLengthBlocks: 40 },
+      // The fourth is a light node: it verifies and sets weights but evaluates nothing.
+      evaluates: (i) => i !== LIGHT,
+      node: (i, sub) => ({
+        manifests: i === 0 ? [sub.manifest] : [],
+        weights: { intervalBlocks: 10 },
+        health: false,
+      }),
+      logger,
     })
-    const head = (await chain.head()).number
-    const prepared = await Promise.all(
-      subnet.validators.map((v) => prepareValidator({ netuid: 1, hotkey: v.hotkey, head })),
-    )
-    const config = evaluatorConfigSchema.parse({ fetch: { hubUrl: hub.url, allowInsecureHttp: true } })
-    for (const [i, v] of subnet.validators.entries()) {
-      const store = createStore({ path: tmp.file(`v${i}.sqlite`) })
-      stores.push(store)
-      const p = prepared[i] as (typeof prepared)[number]
-      nodes.push(
-        createValidatorNode({
-          chain: dev.client(1),
-          hotkey: v.hotkey,
-          nodeKey: p.nodeKey,
-          store,
-          // The fourth is a light node: it verifies and sets weights but evaluates nothing.
-          ...(i === LIGHT ? {} : { evaluation: createEvaluation({ config, dataDir: join(tmp.dir, `v${i}`), logger }) }),
-          mesh: {
-            listen: [p.listen],
-            peerRecords: prepared.filter((_, j) => j !== i).map((q) => q.record),
-            bootstrap: prepared.filter((_, j) => j < i).map((q) => q.dialAddr),
-          },
-          manifests: i === 0 ? [subnet.manifest] : [],
-          weights: { intervalBlocks: 10 },
-          health: false,
-          logger: logger.child(`v${i}`),
-        }),
-      )
-    }
-    for (const n of nodes) await n.start()
+    ;({ dev, subnet, nodes, stores } = net)
   }, 120_000)
 
-  afterAll(async () => {
-    for (const n of nodes) await n.stop().catch(() => {})
-    for (const s of stores) s.close()
-    await hub?.stop()
-    await dev?.close()
-    tmp?.cleanup()
-  })
+  afterAll(() => net?.stop())
 
   it('spreads the manifest, evaluates every miner on every validator, and agrees on weights', async () => {
     await until('manifest everywhere', () => nodes.every((n) => n.status().manifests === 1))
