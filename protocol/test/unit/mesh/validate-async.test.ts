@@ -185,30 +185,36 @@ describe('validateGossipAsync refuses what validateGossip refuses, with the same
 
   it('property: random mutations of valid envelopes get the same verdict from both', async () => {
     const seen = new Set<string>()
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...MESSAGE_TYPES),
-        fc.array(mutationArb, { maxLength: 3 }),
-        fc.record({
-          // Mostly the type's own topic, so most runs get past the type check.
-          topic: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, fc.constantFrom(...TOPIC_NAMES)),
-          late: fc.boolean(),
-          acceptStale: fc.boolean(),
-        }),
-        async (type, ms, o) => {
-          const bytes = mutateAll(seal(type), ms, mutationKeys, NETUID)
-          const topic = o.topic ?? topicOfType(type)
-          const c = {
-            ...ctx,
-            headBlock: o.late ? HEAD + FRESHNESS_WINDOW_BLOCKS[type] + 1 : HEAD,
-            acceptStale: o.acceptStale,
-          }
-          const v = await expectSame(topic, bytes, c, JSON.stringify({ type, ms: ms.map((m) => m.kind), o }))
-          seen.add(v.ok ? 'accepted' : String(v.code))
-        },
-      ),
-      { numRuns: 400 },
-    )
+    const property = () =>
+      fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...MESSAGE_TYPES),
+          fc.array(mutationArb, { maxLength: 3 }),
+          fc.record({
+            // Mostly the type's own topic, so most runs get past the type check.
+            topic: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, fc.constantFrom(...TOPIC_NAMES)),
+            late: fc.boolean(),
+            acceptStale: fc.boolean(),
+          }),
+          async (type, ms, o) => {
+            const bytes = mutateAll(seal(type), ms, mutationKeys, NETUID)
+            const topic = o.topic ?? topicOfType(type)
+            const c = {
+              ...ctx,
+              headBlock: o.late ? HEAD + FRESHNESS_WINDOW_BLOCKS[type] + 1 : HEAD,
+              acceptStale: o.acceptStale,
+            }
+            const v = await expectSame(topic, bytes, c, JSON.stringify({ type, ms: ms.map((m) => m.kind), o }))
+            seen.add(v.ok ? 'accepted' : String(v.code))
+          },
+        ),
+        { numRuns: 400 },
+      )
+    // Every batch checks sync == async on 400 fresh cases. The rarest deep verdicts come up in under 2 % of
+    // cases (4000 counted: MESH_WRONG_SCHEME 70, MESH_BAD_SIGNER 79), so one batch can miss one now and then;
+    // more batches until each is seen, not a pinned seed, so the equivalence keeps meeting new cases.
+    await property()
+    for (let batch = 1; batch < 10 && DEEP_VERDICTS.some((c) => !seen.has(c)); batch++) await property()
     for (const code of DEEP_VERDICTS) expect(seen, code).toContain(code)
   })
 })
