@@ -126,6 +126,7 @@ export function createIndexer(init: IndexerInit): Indexer {
     head: () => observer.head(),
     results: () => observer.results(),
     ownerActions: () => observer.ownerActions(),
+    settle: () => observer.flush(),
     logger: log,
   })
   scores.onUpdate((s) => hub.publish({ kind: 'scores', data: scoresEvent(s), channels: ['scores'] }))

@@ -24,6 +24,11 @@ export interface ScoresInit {
   results: () => Iterable<ReplicaResult>
   /** Subnet-owner actions (approvals, reruns): the nodes' scoring input takes them too. @default none */
   ownerActions?: () => readonly OwnerActionRecord[]
+  /**
+   * Awaited before each computation: the indexer flushes its batch writer, so every result a snapshot counts
+   * is already in the store and the API never shows a score whose results it cannot list yet.
+   */
+  settle?: () => Promise<void>
   /** Shortest gap between two recomputations, ms (results arrive in bursts at cycle ends). @default 500 */
   minIntervalMs?: number
   logger: Logger
@@ -55,10 +60,12 @@ export function createScores(init: ScoresInit): Scores {
   let stopped = false
 
   async function compute(opts: { signal?: AbortSignal } = {}): Promise<ScoreSnapshot | undefined> {
+    // Results first, then settle: everything this snapshot counts was accepted before the flush began.
+    const results = [...init.results()]
+    await init.settle?.()
     const graph = init.metagraph() ?? (await init.chain.metagraph(opts))
     const commitments = await init.chain.commitments(opts)
     const manifests = init.manifests()
-    const results = [...init.results()]
     const input = scoringInputFromMesh({
       manifests,
       commitments: commitments.map((c) => ({ hotkey: c.hotkey, block: c.block })),
