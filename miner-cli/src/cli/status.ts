@@ -109,6 +109,7 @@ Examples:
           json: opts.json === true,
           emit: io.out,
           onReady: () => io.err(`watching ${hotkey} on ${config.indexer.url} (Ctrl-C to stop)`),
+          onNotice: io.err,
           signal: sigint.signal,
         })
         if (outcome === 'timeout' && opts.until !== undefined) {

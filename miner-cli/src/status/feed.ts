@@ -29,6 +29,12 @@ export interface FollowFeedInit {
   signal: AbortSignal
   /** @default FEED_CONNECT_TIMEOUT_MS */
   connectTimeoutMs?: number
+  /**
+   * The seq of the last event received before a reconnect: the indexer replays what came after it, or
+   * answers `resync_required` (its history no longer reaches back), and then the channel starts over with a
+   * snapshot.
+   */
+  resume?: number
 }
 
 /** The feed's WebSocket URL for an indexer REST root. */
@@ -63,8 +69,10 @@ export function followFeed(init: FollowFeedInit): Promise<void> {
     const onAbort = () => finish()
     init.signal.addEventListener('abort', onAbort, { once: true })
 
+    const subscribe = (channel: string, resume?: number) =>
+      ws.send(JSON.stringify({ op: 'subscribe', channel, id: channel, ...(resume === undefined ? {} : { resume }) }))
     ws.on('open', () => {
-      for (const channel of init.channels) ws.send(JSON.stringify({ op: 'subscribe', channel, id: channel }))
+      for (const channel of init.channels) subscribe(channel, init.resume)
     })
     ws.on('message', (raw: Buffer, isBinary: boolean) => {
       if (done) return
@@ -99,8 +107,12 @@ export function followFeed(init: FollowFeedInit): Promise<void> {
         case 'error':
           fail(`${String(msg.code)}: ${String(msg.message)}${channel ? ` (${channel})` : ''}`)
           return
+        case 'resync_required':
+          // Too far behind to replay: start the channel over from a snapshot.
+          subscribe(channel)
+          return
         default:
-          // heartbeat, pong, resync_required (we never resume), unsubscribed: nothing to do.
+          // heartbeat, pong, unsubscribed: nothing to do.
           return
       }
     }

@@ -3,6 +3,7 @@
  * scores channel, one line per event that concerns the miner (NDJSON with `--json`), until SIGINT, a
  * timeout, or (`--until scored`) the first score that includes it.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { type FeedMessage, followFeed } from './feed.js'
 import { rate } from './format.js'
 
@@ -38,7 +39,18 @@ export interface WatchInit {
   onReady?(): void
   /** Aborting stops the watch (SIGINT). */
   signal?: AbortSignal
+  /**
+   * Reconnect when the feed drops after it was up (indexer restart, network blip), resuming after the last
+   * event seen, with backoff from 1 s up to {@link RECONNECT_MAX_MS}. A first connection that fails still
+   * throws: a wrong URL should not look like a long wait. @default true
+   */
+  reconnect?: boolean
+  /** Told about each reconnect (the CLI prints it on stderr). */
+  onNotice?(text: string): void
 }
+
+/** Longest pause between two reconnect attempts. */
+export const RECONNECT_MAX_MS = 30_000
 
 /** How a watch ended. */
 export type WatchOutcome = 'scored' | 'timeout' | 'stopped'
@@ -119,14 +131,39 @@ export async function watchMiner(init: WatchInit): Promise<WatchOutcome> {
     if (line !== undefined) print(line)
   }
 
+  let lastSeq: number | undefined
+  let wasUp = false
+  let failures = 0
   try {
-    await followFeed({
-      url: init.url,
-      channels: [`miner:${init.hotkey}`, 'scores'],
-      onMessage,
-      ...(init.onReady === undefined ? {} : { onReady: init.onReady }),
-      signal: stop.signal,
-    })
+    while (!stop.signal.aborted) {
+      try {
+        await followFeed({
+          url: init.url,
+          channels: [`miner:${init.hotkey}`, 'scores'],
+          onMessage: (m) => {
+            // Seqs are global; a snapshot carries the seq it was taken at, so resuming from it misses nothing.
+            lastSeq = Math.max(lastSeq ?? 0, m.seq)
+            onMessage(m)
+          },
+          onReady: () => {
+            failures = 0
+            if (!wasUp) init.onReady?.()
+            wasUp = true
+          },
+          ...(lastSeq === undefined ? {} : { resume: lastSeq }),
+          signal: stop.signal,
+        })
+        break // aborted: the watch is over
+      } catch (err) {
+        if (stop.signal.aborted) break
+        if (!wasUp || init.reconnect === false) throw err
+        const delay = Math.min(RECONNECT_MAX_MS, 1000 * 2 ** failures++)
+        init.onNotice?.(
+          `feed lost (${err instanceof Error ? err.message : String(err)}); reconnecting in ${delay / 1000} s`,
+        )
+        await sleep(delay, undefined, { signal: stop.signal }).catch(() => {})
+      }
+    }
   } finally {
     if (timer !== undefined) clearTimeout(timer)
     init.signal?.removeEventListener('abort', onAbort)

@@ -37,6 +37,8 @@ export interface IndexerFixture {
   hub: FeedHub
   /** Replace the score snapshot and announce it on the feed's `scores` channel, as the indexer does. */
   publishScores(rates: ReadonlyArray<readonly [hotkey: string, block: number, rate: number]>): ScoreSnapshot
+  /** Cut every open TCP connection (feed sockets included), as a restart or a network blip would. */
+  dropConnections(): number
   stop(): Promise<void>
 }
 
@@ -111,6 +113,11 @@ export async function startIndexer(): Promise<IndexerFixture> {
   })
   const app = await buildApp({ store, scores, feed: hub, dashboard: false, rateLimit: false })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
+  const sockets = new Set<import('node:net').Socket>()
+  app.server.on('connection', (s) => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
   return {
     url,
     d,
@@ -121,6 +128,11 @@ export async function startIndexer(): Promise<IndexerFixture> {
       current = snapshotOf(d, rates)
       hub.publish({ kind: 'scores', data: scoresEvent(current), channels: ['scores'] })
       return current
+    },
+    dropConnections() {
+      const n = sockets.size
+      for (const s of sockets) s.destroy()
+      return n
     },
     async stop() {
       await app.close()

@@ -128,6 +128,36 @@ describe('kinitro miner status', () => {
     expect(lines[2]?.data).toMatchObject({ competitionId: 'reach', rank: expect.any(Number) })
   })
 
+  it('--watch reconnects after the feed drops and resumes after the last event, missing nothing', async () => {
+    const m2 = fx.miners[2]
+    // Scores without the miner yet (an earlier case scored it), so the watch waits.
+    fx.publishScores([
+      [fx.miners[0], 100, 0.8],
+      [fx.miners[1], 200, 0.85],
+    ])
+    const watch = runMiner(
+      ['status', m2, '--watch', '--until', 'scored', '--timeout', '30', '--json', '--indexer-url', fx.url],
+      { cwd: tmp.dir },
+    )
+    await until(() => watch.err.some((l) => l.startsWith('watching')), 'the watch to subscribe')
+    expect(fx.dropConnections()).toBeGreaterThan(0)
+    // Published while the watch is cut off: the reconnect's resume must replay it.
+    const row = fx.d.results.find((x) => x.minerHotkey === m2)
+    fx.hub.publish({ kind: 'result', data: row, channels: ['results', `miner:${m2}`] })
+    await until(() => watch.err.some((l) => l.includes('reconnecting')), 'the watch to notice the drop')
+    await until(() => fx.hub.clients() > 0, 'the watch to reconnect', 15_000)
+    fx.publishScores([
+      [fx.miners[0], 100, 0.8],
+      [m2, 300, 0.95],
+    ])
+    const r = await watch.done
+    expect(r.code, r.err.join('\n')).toBeUndefined()
+    const lines = r.out.map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> })
+    expect(lines.map((l) => l.type)).toEqual(['snapshot', 'result', 'score'])
+    expect(lines[1]?.data).toMatchObject({ messageId: row?.messageId, minerHotkey: m2 })
+    expect(watch.err.filter((l) => l.startsWith('watching'))).toHaveLength(1)
+  })
+
   it('--watch waits for a miner the indexer does not know yet (right after commit)', async () => {
     const late = hotkeyOf('late').ss58
     const watch = runMiner(
