@@ -15,6 +15,8 @@ import {
   writeHotkeyFile,
 } from '#protocol'
 import { checkResumable, type DevnetChainRecord, openDevnetChain } from './chain.js'
+import { createEventLog } from './events.js'
+import { parseMinerList } from './miner-list.js'
 import { publishSampleMiner } from './sample-miners.js'
 
 /**
@@ -59,12 +61,20 @@ export interface DevnetOptions {
   blockMs: number
   cycleBlocks: number
   weightsInterval: number
+  /** Validators' `canaryIntervalBlocks`; undefined: the node's default. */
+  canaryInterval?: number
   /** Stop (exit 0) once every validator has set weights on chain: the CI-friendly one-cycle run. */
   exitAfterWeights: boolean
   /** Give up after this many seconds (0 = run until Ctrl-C). */
   timeout: number
   /** Start the backend indexer (an observer peer) with its dashboard. */
   indexer: boolean
+  /** Episodes per task in the devnet competition. @default 2 (bootstrapSubnet's) */
+  episodes?: number
+  /** Step limit per episode in the devnet competition. @default 100 (bootstrapSubnet's) */
+  maxSteps?: number
+  /** Append timed milestones (JSON lines, see events.ts) to this file. */
+  events?: string
 }
 
 function int(min: number, max: number) {
@@ -108,6 +118,8 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
   const dataDir = resolve(o.dataDir)
   if (o.fresh) rmSync(dataDir, { recursive: true, force: true })
   mkdirSync(join(dataDir, 'logs'), { recursive: true })
+  // After --fresh: an events file inside the data dir survives the wipe.
+  const event = createEventLog(o.events === undefined ? undefined : resolve(o.events))
   const statePath = join(dataDir, 'devnet.json')
   const prior: DevnetState | undefined = existsSync(statePath)
     ? (JSON.parse(readFileSync(statePath, 'utf8')) as DevnetState)
@@ -156,6 +168,7 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
     child.stderr?.pipe(log)
     children.push(child)
     names.push(name)
+    if (child.pid !== undefined) event({ event: 'process-started', name, pid: child.pid })
   }
   const stopAll = async (): Promise<void> => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM')
@@ -179,6 +192,7 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
     await net.close()
     out('devnet stopped')
   }
+  let publishedCount = 0
   try {
     if (prior !== undefined) {
       const first = await hotkeyFromMnemonic(prior.keys.validators[0] as string)
@@ -193,15 +207,26 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
       tasks: o.tasks,
       hub,
       // The miner CLI's own path: package, upload to the hub, commit with the miner's hotkey.
-      publishMiner: (m) =>
-        publishSampleMiner({
+      publishMiner: async (m) => {
+        const published = await publishSampleMiner({
           ...m,
           chain,
           hubUrl: hub.url,
           token: DEVNET_HUB_TOKEN,
           workDir: join(dataDir, 'miners'),
-        }),
+        })
+        event({
+          event: 'miner-published',
+          index: publishedCount++,
+          policy: m.policy,
+          hotkey: m.hotkey.ss58,
+          commitment: published.commitment,
+        })
+        return published
+      },
       cycleLengthBlocks: o.cycleBlocks,
+      ...(o.episodes === undefined ? {} : { episodesPerTask: o.episodes }),
+      ...(o.maxSteps === undefined ? {} : { maxSteps: o.maxSteps }),
       ...(prior === undefined
         ? {}
         : { keys: prior.keys, manifest: new Uint8Array(Buffer.from(prior.manifest, 'hex')) }),
@@ -269,6 +294,7 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
           observers,
         },
         weights: { intervalBlocks: o.weightsInterval },
+        ...(o.canaryInterval === undefined ? {} : { canaryIntervalBlocks: o.canaryInterval }),
         health: { port: ports.health[i] },
         evaluator: { fetch: { hubUrl: hub.url, allowInsecureHttp: true } },
       }
@@ -309,6 +335,7 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
       )
     }
     out(`data dir       ${dataDir}  (logs in logs/)`)
+    event({ event: 'banner-printed' })
     return await watch(
       o,
       chain,
@@ -317,6 +344,7 @@ export async function runDevnet(o: DevnetOptions, out: (line: string) => void): 
       { children, names },
       out,
       o.indexer ? indexerUrl : undefined,
+      (block) => event({ event: 'cycle-complete', block }),
     )
   } finally {
     await stopAll()
@@ -352,6 +380,7 @@ async function watch(
   procs: { children: ChildProcess[]; names: string[] },
   out: (line: string) => void,
   indexerUrl: string | undefined,
+  onComplete: (block: number) => void = () => undefined,
 ): Promise<number> {
   const { children, names } = procs
   const ac = new AbortController()
@@ -388,6 +417,7 @@ async function watch(
         progress.every((p) => p?.lastSetBlock != null && p.lastSetBlock > (evaluatedAt as number))
       if (complete && !announced) {
         announced = true
+        onComplete(head)
         out(`block ${head}: first cycle complete; weights on chain:`)
         for (const [uid, row] of rows) out(`  uid ${uid} → ${row.map(([u, w]) => `${u}:${w}`).join(' ')}`)
         if (indexerUrl !== undefined) {
@@ -453,8 +483,8 @@ export function devnetCommand(init: { stdout?: (line: string) => void } = {}): C
       .option('--validators <n>', 'validator node processes (1-8)', int(1, 8), 3)
       .option(
         '--miners <list>',
-        'sample policies (expert, mediocre, random) to commit, comma-separated, in commit order: a later miner must beat earlier ones by the first-commit margin',
-        (v) => v.split(','),
+        'sample policies (expert, mediocre, random) to commit, comma-separated, in commit order: a later miner must beat earlier ones by the first-commit margin; name*N commits N copies (random*50)',
+        parseMinerList,
         [...DEVNET_MINERS],
       )
       .option('--tasks <list>', 'tasks of the devnet competition, comma-separated', (v) => v.split(','), [
@@ -467,12 +497,20 @@ export function devnetCommand(init: { stdout?: (line: string) => void } = {}): C
       .option('--cycle-blocks <n>', 'blocks per evaluation cycle', int(5, 100_000), 60)
       .option('--weights-interval <n>', 'blocks between weight updates', int(1, 100_000), 10)
       .option(
+        '--canary-interval <n>',
+        "validators run canaries on one cycle per this many blocks (1: every cycle; default: the node's, 300)",
+        int(1, 100_000),
+      )
+      .option(
         '--exit-after-weights',
         'stop once the first cycle is evaluated and every validator has set weights (exit 0)',
         false,
       )
       .option('--timeout <s>', 'give up after this many seconds (0: never)', int(0, 86_400), 0)
       .option('--no-indexer', 'do not start the backend indexer and its dashboard')
+      .option('--episodes <n>', 'episodes per task in the devnet competition (default 2)', int(1, 1000))
+      .option('--max-steps <n>', 'step limit per episode in the devnet competition (default 100)', int(1, 100_000))
+      .option('--events <file>', 'append timed milestones (JSON lines) to this file, for benchmarks')
       .action(
         typedAction(async (opts: DevnetOptions) => {
           process.exitCode = await runDevnet(opts, out)

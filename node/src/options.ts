@@ -31,6 +31,14 @@ export const nodeConfigSchema = z.strictObject({
     .default(false)
     .describe('light mode: evaluate nothing; verify the mesh, compute and set weights from signed results'),
   canaries: z.boolean().default(true).describe('run the reference policies every cycle and report drift as unhealthy'),
+  canaryIntervalBlocks: z
+    .number()
+    .int()
+    .min(1)
+    .default(300)
+    .describe(
+      'run the canaries only on cycles whose start passes a multiple of this many blocks (every cycle when cycles are longer); every validator picks the same cycles',
+    ),
   capacity: z.number().int().min(1).max(64).default(1).describe('jobs evaluated in parallel (advertised to peers)'),
   families: z
     .array(z.string().regex(/^[a-z0-9._-]{1,64}$/u))

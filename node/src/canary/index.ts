@@ -29,6 +29,8 @@ export {
   type CanaryJobsInput,
   canaryJobId,
   canaryJobs,
+  DEFAULT_CANARY_INTERVAL_BLOCKS,
+  isCanaryCycle,
 } from './jobs.js'
 export {
   CANARY_REASON_CODES,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { JobTask } from '#evaluator'
-import { type CompetitionManifest, DOMAIN_PREFIX, MAX_NETUID } from '#protocol'
+import { type CompetitionManifest, cycleStartBlock, DOMAIN_PREFIX, MAX_NETUID } from '#protocol'
 import { badInput } from './errors.js'
 import {
   CANARY_DEFAULTS,
@@ -150,4 +150,20 @@ export function canaryJobs(input: CanaryJobsInput): CanaryJob[] {
     })
   }
   return jobs
+}
+
+/** Canary cadence by default: an hour of Subtensor blocks. */
+export const DEFAULT_CANARY_INTERVAL_BLOCKS = 300
+
+/**
+ * Whether a competition's cycle runs canaries: its start block is the first cycle start at or past a
+ * multiple of `intervalBlocks` (cycle 0 always does). Pure and the same on every validator, so peers
+ * canary the same cycles and can compare fingerprints; with cycles of `intervalBlocks` or longer it is every
+ * cycle, as before.
+ */
+export function isCanaryCycle(manifest: CompetitionManifest, cycle: number, intervalBlocks: number): boolean {
+  if (cycle === 0 || manifest.cycleLengthBlocks >= intervalBlocks) return true
+  const start = cycleStartBlock(cycle, manifest)
+  const previous = cycleStartBlock(cycle - 1, manifest)
+  return Math.floor(start / intervalBlocks) > Math.floor(previous / intervalBlocks)
 }

@@ -67,6 +67,7 @@ export async function runNode(config: NodeConfig, opts: { logger?: Logger } = {}
     store,
     ...(evaluation === undefined ? {} : { evaluation }),
     canaries: config.canaries,
+    canaryIntervalBlocks: config.canaryIntervalBlocks,
     capacity: config.capacity,
     families: config.families,
     mesh: {

@@ -24,7 +24,13 @@ import {
   type TopicName,
   validateGossip,
 } from '#protocol'
-import { type CanaryRunner, createCanaryRunner, getCanaryMetrics } from '../canary/index.js'
+import {
+  type CanaryRunner,
+  createCanaryRunner,
+  DEFAULT_CANARY_INTERVAL_BLOCKS,
+  getCanaryMetrics,
+  isCanaryCycle,
+} from '../canary/index.js'
 import { createHealthServer, type HealthServer } from '../health/index.js'
 import { getNodeMetrics } from '../metrics.js'
 import { createWeightSetter, kvCommitPersistence, type WeightSetter } from '../weights/index.js'
@@ -166,6 +172,7 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
         continue
       }
       if (cycle === undefined || canaryCycles.get(m.id) === cycle) continue
+      if (!isCanaryCycle(m, cycle, init.canaryIntervalBlocks ?? DEFAULT_CANARY_INTERVAL_BLOCKS)) continue
       // The cycle's start hash seeds the episodes; a cycle without miner jobs has nothing to guard.
       const job = plan.jobs.find((j) => j.announcement.competitionId === m.id && j.announcement.cycle === cycle)
       if (job === undefined) continue

@@ -33,6 +33,13 @@ export interface ValidatorNodeInit {
   manifests?: readonly Uint8Array[]
   /** Run the reference policies every cycle and report drift as unhealthy (needs `evaluation`). @default true */
   canaries?: boolean
+  /**
+   * Canaries run on the cycles whose start block passes a multiple of this (see `isCanaryCycle`): every cycle
+   * when cycles are at least this long, one in k for short cycles. Short devnet cycles otherwise spent more
+   * evaluator time on canaries than on miners (8 validators × 10 miners: ~100 canary policy starts for 30
+   * jobs). @default 300 (an hour of Subtensor blocks)
+   */
+  canaryIntervalBlocks?: number
   /** Validators per job. @default 3 */
   replicas?: number
   /** Blocks without a status after which an assignee counts as silent. @default 20 */

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { jobEpisodes, MUJOCO_ENV_IDS, samplePolicyDir } from '#evaluator'
-import { jobId } from '#protocol'
+import { createCompetitionManifest, jobId } from '#protocol'
 import {
   CANARY_JOB_ID_DOMAIN,
   CanaryError,
   canaryJobId,
   canaryJobs,
+  isCanaryCycle,
   NODE_CANARY_ERROR_CODES,
   NODE_CANARY_ERROR_FIXES,
   type ReferencePolicy,
@@ -188,5 +189,39 @@ describe('canary errors', () => {
     expect(documented.sort()).toEqual([...NODE_CANARY_ERROR_CODES].sort())
     expect(Object.keys(NODE_CANARY_ERROR_FIXES).sort()).toEqual([...NODE_CANARY_ERROR_CODES].sort())
     expect(NODE_CANARY_ERROR_CODES.every((c) => /^NODE_CANARY_[A-Z_]+$/.test(c))).toBe(true)
+  })
+})
+
+describe('isCanaryCycle (cadence)', () => {
+  const schedule = (cycleLengthBlocks: number, startBlock = 7) =>
+    createCompetitionManifest({
+      netuid: 1,
+      block: 1,
+      id: 'cadence',
+      name: 'cadence',
+      tasks: [{ envId: 'mujoco/reach-v1', taskId: 'reach' }],
+      episodesPerTask: 1,
+      maxSteps: 10,
+      scoring: { strategy: 'kinitro-subset-v1' },
+      startBlock,
+      points: 1,
+      cycleLengthBlocks,
+    })
+
+  it('is every cycle when cycles are at least the interval long', () => {
+    const m = schedule(360)
+    expect([0, 1, 2, 3, 17].map((c) => isCanaryCycle(m, c, 300))).toEqual([true, true, true, true, true])
+  })
+
+  it('is one cycle in each interval for short cycles: the first start at or past each multiple', () => {
+    const m = schedule(60, 7) // starts 7, 67, 127, …: a multiple of 300 is passed at 307, 607, 907
+    const chosen = Array.from({ length: 20 }, (_, c) => c).filter((c) => isCanaryCycle(m, c, 300))
+    expect(chosen).toEqual([0, 5, 10, 15])
+    // Exactly one per 300 blocks, whatever the phase of the schedule.
+    const odd = schedule(70, 123)
+    const picked = Array.from({ length: 60 }, (_, c) => c).filter((c) => c > 0 && isCanaryCycle(odd, c, 300))
+    const windows = picked.map((c) => Math.floor((123 + c * 70) / 300))
+    expect(new Set(windows).size).toBe(picked.length)
+    expect(windows.at(-1)! - windows[0]! + 1).toBe(picked.length)
   })
 })

@@ -1,0 +1,16 @@
+import * as C from './constants.js'
+
+/** The model's assumptions in words; printed with every run and stored in sim.json. */
+export const ASSUMPTIONS: readonly string[] = [
+  `One job per (miner, competition, cycle), evaluated by R assignees; each assignee announces it (R job announcements, distinct envelopes: each is signed by its sender), sends statuses and one result (design §5, node/src/node/create.ts enqueue).`,
+  `Statuses per job and assignee: RUNNING at start, a progress RUNNING at most once per block while episodes finish, a heartbeat after ${C.STATUS_HEARTBEAT_BLOCKS} silent blocks, DONE (node/src/node/worker.ts); episodes take ${C.EPISODE_SECONDS} s (assumed).`,
+  `Weights announcements every ${C.WEIGHTS_INTERVAL_BLOCKS} blocks per validator; peer records re-issued every ${C.PEER_RECORD_REISSUE_BLOCKS} blocks; manifests and owner actions are rare and left out.`,
+  `Every validator connects to every other (keep-alive tags, design §4) up to the connection cap ${C.MAX_CONNECTIONS}; payloads ≤ ${C.FLOOD_PUBLISH_MAX_BYTES} B are flood-published to every connected topic peer.`,
+  `Forwarding: after validation and the store write, to mesh peers (D = ${C.MESH_D}) except the source and peers it already got the message from or that sent IDONTWANT (payloads ≥ ${C.IDONTWANT_MIN_BYTES} B). First-copy arrival times spread uniformly over the publisher's uplink serialisation time; one-way latency ${C.LATENCY_MS} ms (assumed). Received duplicates = forwards sent, by symmetry.`,
+  `IHAVE: every heartbeat (${C.HEARTBEAT_SECONDS} s), ids of the last ${C.MCACHE_GOSSIP} heartbeats to max(Dlazy ${C.GOSSIP_DLAZY}, ${C.GOSSIP_FACTOR} × non-mesh peers) non-mesh peers chosen per topic; one RPC per peer per heartbeat carries every topic's ids. IWANT ≈ 0 because flood publish delivers before the first IHAVE.`,
+  `Catch-up: every ${C.CATCH_UP_EVERY_BLOCKS} blocks each node fetches all topics from (last checkpoint − ${C.SYNC_OVERLAP_BLOCKS}) to head from one peer and re-validates every item, including ones it already holds (protocol/src/follow/catch-up.ts); peers ask it as often, so it serves as much as it fetches.`,
+  `CPU: validateGossip per distinct message (measured), a per-RPC libp2p/gossipsub cost for every copy and control RPC (measured on the in-process mesh, else ${C.FALLBACK_TRANSPORT_US_PER_COPY} µs from p2p.md §8.2), Noise's cipher per byte (measured), SQLite appends with synchronous=FULL (measured; they hold the event loop, so they count against the core).`,
+  `Bytes: gossipsub RPCs encoded with gossipsub's codec, plus length prefix, a yamux header, Noise frames and IPv4+TCP headers per 1460-byte segment, one frame per RPC (an upper bound).`,
+  `Budgets: a ${C.DEFAULT_BUDGETS.linkBitsPerSecond / 1e6} Mbit/s link each way and ${C.DEFAULT_BUDGETS.cpuCores} core per validator for the mesh, over one cycle of ${C.CYCLE_BLOCKS} blocks × ${C.BLOCK_SECONDS} s; averages over the cycle, so bursts (cycle-start announcements, result floods) are checked separately: the job announcements of a cycle against the jobs queue (${C.JOBS_QUEUE_MAX}).`,
+  `Evaluation load (not the mesh) is shown for context: each validator owes jobs × R ÷ V jobs of tasks × episodes × episode time, on ${C.EVAL_SLOTS} slots.`,
+]
