@@ -47,6 +47,12 @@ function stepper(env: Environment, envId: string): (i: number) => Promise<unknow
 export const bench: Bench = {
   name: 'env',
   description: 'built-in MuJoCo env steps/s (no cameras, two 84x84 cameras), ms/frame, vs bare mj_step x frame_skip',
+  about:
+    'Control steps per second of each built-in MuJoCo task (evaluator/src/environments/mujoco), proprio-only and with the default two 84×84 ray-cast cameras, plus milliseconds per rendered frame. Baseline in the same run: bare mj_step × frame_skip on the same compiled scene, so the ratio is what the env layer (action mapping, stability check, success evaluation, observation assembly) adds on top of physics.',
+  columns: {
+    'overhead x raw':
+      'bare mj_step×frame_skip steps/s ÷ env steps/s without cameras (time ratio: 1 = no overhead, lower is better)',
+  },
   async run({ repeats, scale }) {
     const mj = await loadMujoco()
     const factory = createMujocoEnvironmentFactory()

@@ -107,6 +107,12 @@ export const bench: Bench = {
   name: 'envelope',
   description:
     'seal/open throughput: ~1 KiB result (ed25519) and peer record (sr25519), vs protobuf and bare signatures',
+  about:
+    "Seal and open throughput of the signed envelope for its two main shapes: a ~1 KiB result signed with the node key (ed25519), the bulk of mesh traffic, and a peer record signed with the hotkey (sr25519) plus the node key's countersignature. Baselines in the same run: protobuf encode alone, protobuf decode (with the canonical re-encode open does) and the bare signature operations, so the envelope's own cost is what is left over.",
+  columns: {
+    'x encode time':
+      "time per op ÷ time per protobuf encode of the same shape (protobuf encode ops/s ÷ this op's ops/s; lower is better)",
+  },
   async run({ repeats, scale }) {
     await initCrypto()
     const node: Signer = ed25519Signer(filled(1))

@@ -44,6 +44,12 @@ function row(name: string, m: Measurement, baseline: number, steps: number): Ben
 export const bench: Bench = {
   name: 'episode',
   description: 'toy-env episodes/s: runner in-process vs over HTTP, and the worker pool with 1 vs 2 workers',
+  about:
+    'Toy-env episodes (100 steps, proprio-only) per second through the episode runner: with an in-process policy (the baseline: runner, env and hash chain only), the same policy over real HTTP on 127.0.0.1, and whole jobs on the evaluation worker pool with 1 and 2 workers (warm workers; start-up excluded). The gap to the baseline is the policy round trip.',
+  columns: {
+    'vs in-process':
+      "episodes/s ÷ the in-process runner's episodes/s (higher is better; 1 = no cost over the baseline)",
+  },
   async run(opts) {
     const n = (full: number) => Math.max(2, Math.round(full * opts.scale))
     const rows: BenchRow[] = []

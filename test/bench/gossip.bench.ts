@@ -146,6 +146,15 @@ function rows(mesh: TransportResult, hub: TransportResult): BenchRow[] {
 export const bench: Bench = {
   name: 'gossip',
   description: `result propagation to all of ${NODES} node processes: gossipsub mesh vs central WebSocket hub (p99 limit ${P99_LIMIT_MS} ms, mesh ≥ ${MIN_MESH_PEERS} peers)`,
+  about:
+    "Result propagation to all other nodes: 8 node processes on 127.0.0.1 as a real gossipsub mesh (TCP + Noise + Yamux, full validation, hotkey-bound peer records) against the same processes as clients of one central WebSocket hub process (the reference system's shape), the same signed ~1 KiB results at the same rates, in one run. Latency is until the last of the 7 receivers accepted a message; the sustained rate is the highest with 100 % delivery and p99 ≤ 100 ms. All 8 nodes share 2 cores, so absolute rates are a box-wide capacity; CPU per message per node is what carries over. See test/bench/gossip/README.md.",
+  columns: {
+    'p50 mesh/hub': 'mesh p50 ÷ hub p50 at the same rate (lower is better; > 1 means the mesh is slower)',
+    'p99 mesh/hub': 'mesh p99 ÷ hub p99 (lower is better)',
+    'cpu mesh/hub': 'CPU per message per node, mesh ÷ hub (lower is better)',
+    'total cpu mesh/hub': 'whole-system CPU per message (hub process included), mesh ÷ hub',
+    'max mesh/hub': 'sustained rate, mesh ÷ hub (higher is better)',
+  },
   async run({ repeats, scale }) {
     const quick = scale < 1
     const caseMs = Math.max(MIN_CASE_MS, Math.round(CASE_MS * scale))

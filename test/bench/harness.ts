@@ -1,16 +1,37 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import type { BenchDoc, BenchMachine, BenchRow, BenchTarget, WhyNot } from './report/doc.js'
+import { gitCommit, machineInfo as reportMachineInfo } from './report/machine.js'
+import type { PlotSpec } from './report/plot.js'
 
-/** One row of a benchmark's result table: a name plus measured figures. */
-export type BenchRow = Record<string, string | number>
+export type { BenchRow, BenchTarget, PlotSpec, WhyNot }
 
-/** A named benchmark. `run` returns the rows of its table; it may print progress to stderr. */
+/**
+ * A named benchmark. `run` returns the rows of its table, or a {@link BenchOutput} with targets and plots
+ * too; it may print progress to stderr. The optional text fields feed BENCHMARKS.md (test/bench/README.md).
+ */
 export interface Bench {
   name: string
   description: string
-  run(opts: BenchRunOptions): Promise<BenchRow[]>
+  /** One paragraph for the report: what it measures, the baseline, and which way each ratio goes. */
+  about?: string
+  /** What a column means, for columns whose name does not say it (a ratio: which figure over which). */
+  columns?: Record<string, string>
+  /** Why unmet targets are not met: one text, or texts keyed by a substring of the target's label. */
+  whyNot?: WhyNot
+  run(opts: BenchRunOptions): Promise<BenchRow[] | BenchOutput>
+}
+
+/** What a bench may return instead of bare rows. */
+export interface BenchOutput {
+  rows: BenchRow[]
+  /** Targets judged in this run; without them the report reads the table's verdict columns. */
+  targets?: BenchTarget[]
+  /** Line plots the report draws to `bench/results/<file>.svg` and embeds. */
+  plots?: PlotSpec[]
+  /** Sentences printed under the table (e.g. a baseline that was skipped and why). */
+  notes?: string[]
 }
 
 export interface BenchRunOptions {
@@ -74,30 +95,50 @@ export async function measure(opts: {
   return { opsPerSec: median(runs), runs, p50Us: percentile(lat, 50), p99Us: percentile(lat, 99) }
 }
 
-export function machineInfo(): Record<string, string | number> {
-  const cpu = cpus()
-  return {
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    cpu: cpu[0]?.model ?? 'unknown',
-    cores: cpu.length,
-    memGiB: Math.round(totalmem() / 2 ** 30),
-  }
+/** CPU, cores, memory, kernel, distribution, Node and key library versions. */
+export function machineInfo(): BenchMachine {
+  return reportMachineInfo()
 }
 
-/** Print a table and write `bench/results/<name>.json` with the rows, options and machine. */
-export function report(bench: Bench, rows: BenchRow[], opts: BenchRunOptions, outDir = 'bench/results'): string {
+/** Bare rows or a full output, as a full output. */
+export function toOutput(result: BenchRow[] | BenchOutput): BenchOutput {
+  return Array.isArray(result) ? { rows: result } : result
+}
+
+/**
+ * Print a table and write `<outDir>/<name>.json`: rows, targets, plots, the bench's report texts, options,
+ * machine, date and commit — everything BENCHMARKS.md is generated from.
+ */
+export function report(
+  bench: Bench,
+  result: BenchRow[] | BenchOutput,
+  opts: BenchRunOptions,
+  outDir = 'bench/results',
+): string {
+  const out = toOutput(result)
   console.log(`\n## ${bench.name}: ${bench.description}`)
-  console.table(rows)
+  console.table(out.rows)
+  for (const t of out.targets ?? []) {
+    const verdict = t.met === true ? 'met' : t.met === false ? 'NOT MET' : 'n/a'
+    console.log(`target ${t.label}: ${t.figure} (target ${t.target}) ${verdict}`)
+  }
+  for (const note of out.notes ?? []) console.log(`note: ${note}`)
   mkdirSync(outDir, { recursive: true })
   const file = join(outDir, `${bench.name}.json`)
-  const doc = {
+  const doc: BenchDoc = {
     name: bench.name,
     description: bench.description,
+    about: bench.about,
     date: new Date().toISOString(),
+    commit: gitCommit(),
     machine: machineInfo(),
     options: opts,
-    rows,
+    rows: out.rows,
+    columns: bench.columns,
+    targets: out.targets,
+    whyNot: bench.whyNot,
+    plots: out.plots,
+    notes: out.notes,
   }
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`)
   return file

@@ -26,6 +26,12 @@ const CASES = [
 export const bench: Bench = {
   name: 'indexer-api',
   description: `indexer REST API over SQLite, ${CONNECTIONS} keep-alive connections from a second process`,
+  about:
+    "The indexer's REST API under closed-loop load: 16 keep-alive connections from a second process against a listening app over a SQLite file with 50 miners × 3 validators × 20 cycles of results. Baseline in the same run: /health (routing, hooks and serialization with almost no work); /v1/leaderboard (the dashboard's main read) and a /v1/results page are measured against it, interleaved per repeat.",
+  columns: {
+    'req/s vs /health': 'req/s ÷ /health req/s (higher is better)',
+    'p50 vs /health': 'p50 ÷ /health p50 (lower is better)',
+  },
   async run(opts) {
     const miners = Math.max(5, Math.round(50 * opts.scale))
     const cycles = Math.max(2, Math.round(20 * opts.scale))

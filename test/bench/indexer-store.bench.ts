@@ -152,6 +152,12 @@ async function pgReachable(): Promise<string | undefined> {
 export const bench: Bench = {
   name: 'indexer-store',
   description: `indexer store ingest: result messages (${EPISODES} episodes each) in batches of ${BATCH}, SQLite vs PostgreSQL vs bare SQLite`,
+  about:
+    "Storage alone: the indexer store ingesting realistic result messages (10 episodes, ~1.5 KiB envelope) in batches of 100 into SQLite (WAL, NORMAL) and PostgreSQL (a schema per repeat). Baseline in the same run and disk: perf.md §3's bare better-sqlite3 shape (the same rows, primary keys only, INSERT OR IGNORE, one transaction per batch), so the ratio is what our indexes, dedupe and projections cost.",
+  columns: {
+    'vs sqlite store': "results/s ÷ our SQLite store's results/s",
+    'vs bare sqlite': "results/s ÷ the bare SQLite baseline's results/s (higher is better)",
+  },
   async run({ repeats, scale }) {
     const n = Math.max(BATCH * 5, Math.round((N * scale) / BATCH) * BATCH)
     const msgs = messages(n)

@@ -104,6 +104,12 @@ async function medianMs(input: ScoringInput, repeats: number, ops: number): Prom
 export const bench: Bench = {
   name: 'scoring',
   description: 'computeWeights median ms per call, k envs × n miners × 3 validators (ratio vs k=3, n=64)',
+  about:
+    "computeWeights end to end (validation, digest, median aggregation, strategy, u16 weights) on synthetic subnets of k environments × n miners with 3 validators. ratioVsBaseline is the cost relative to the smallest case (k=3, n=64), i.e. how it scales. The 'subset winners only' rows compare our bitmask engine with the reference system's subset scan on the same inputs (same answers checked).",
+  columns: {
+    ratioVsBaseline: "median ms ÷ the k=3, n=64 case's median ms (scaling, lower is better)",
+    speedup: 'reference scan ms ÷ our engine ms (higher is better)',
+  },
   async run(opts) {
     const rows: BenchRow[] = []
     const ops = Math.max(2, Math.round(20 * opts.scale))

@@ -8,6 +8,10 @@ import { NODE_ERROR_CODES } from '#node'
 import { FAILURE_CODES, PROTOCOL_ERROR_CODES } from '#protocol'
 import { DB_ERROR_CODES } from '../../cli/db.js'
 import { DEVNET_ERROR_CODES } from '../../cli/devnet/errors.js'
+import { DEVNET_BENCH_ERROR_CODES } from '../bench/devnet-scale/errors.js'
+import { GOSSIP_BENCH_ERROR_CODES } from '../bench/gossip/errors.js'
+import { BENCH_REPORT_ERROR_CODES } from '../bench/report/errors.js'
+import { SIM_ERROR_CODES } from '../sim/errors.js'
 
 // style.md §4: every error code a component can throw is in its README's "Errors" table (code | meaning |
 // how to fix), and every code in the table exists. This keeps the table honest as codes come and go.
@@ -49,6 +53,10 @@ describe('error code tables', () => {
     ['backend-indexer', INDEXER_ERROR_CODES],
     ['miner-cli', MINER_ERROR_CODES],
     ['cli', [...DB_ERROR_CODES, ...DEVNET_ERROR_CODES]],
+    ['test/bench', BENCH_REPORT_ERROR_CODES],
+    ['test/bench/gossip', GOSSIP_BENCH_ERROR_CODES],
+    ['test/bench/devnet-scale', DEVNET_BENCH_ERROR_CODES],
+    ['test/sim', SIM_ERROR_CODES],
   ] as const) {
     it(`${component}/README.md documents exactly the codes the code defines`, () => {
       const documented = tableCodes(component)

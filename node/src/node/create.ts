@@ -135,6 +135,8 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
       put: async (block) => store.kv.putJson(SYNCED_KEY, block),
     },
     aloneAllowed: init.aloneAllowed,
+    // What the log holds was validated when it arrived: catch-up skips it instead of checking it again.
+    known: (id) => store.log.has(id),
     logger: log,
     signal: controller.signal,
   })

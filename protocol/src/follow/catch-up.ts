@@ -31,6 +31,8 @@ export interface CatchUpLoopInit {
   checkpoint: { get(): Promise<number | undefined>; put(block: number): Promise<void> }
   /** With no validator connected, count as synced (a lone devnet node). @default false */
   aloneAllowed?: boolean
+  /** Message ids already stored: skipped without validation (see `CatchUpInit.known`). */
+  known?: (id: Uint8Array) => boolean
   logger: Logger
   signal: AbortSignal
 }
@@ -88,6 +90,7 @@ export function createCatchUpLoop(init: CatchUpLoopInit): CatchUpLoop {
       fromBlock: from,
       toBlock: to,
       signal,
+      ...(init.known === undefined ? {} : { known: init.known }),
       validate: async (bytes): Promise<SyncVerdict> => {
         try {
           const type = messageTypeFromCode(decodeEnvelope(bytes).type)

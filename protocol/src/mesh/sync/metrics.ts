@@ -17,7 +17,7 @@ export function getMetrics(register: Registry) {
       labelNames: ['method', 'result'] as const,
       registers: [register],
     }),
-    /** Catch-up items by verdict: accept | ignore | reject | duplicate. */
+    /** Catch-up items by verdict: accept | ignore | reject | duplicate | known (already held, skipped). */
     items: new Counter({
       name: 'kinitro_mesh_sync_catchup_items_total',
       help: 'Items fetched by catch-up, by validation verdict',

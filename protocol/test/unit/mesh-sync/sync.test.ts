@@ -92,6 +92,35 @@ describe('sync protocols over real TCP', () => {
     expect(srv.stats().served).toBe(1 + 3 + 1 + 3)
   })
 
+  it('skips items the caller already holds (known): counted, neither validated nor stored again', async () => {
+    const items = makeItems(30)
+    const server = await node()
+    await registerSyncProtocols(server, { source: memorySource(items), netuid: NETUID })
+    const c = await clientOf(server)
+    const held = new Set(items.slice(0, 20).map((i) => i.id))
+    const validated: string[] = []
+    const { stored, store } = recordingStore()
+    const summary = await createSyncClient(c, { netuid: NETUID }).catchUp({
+      peers: [server.peerId],
+      topics: ['status'],
+      fromBlock: 0,
+      toBlock: 10_000,
+      known: (id) => held.has(Buffer.from(id).toString('hex')),
+      validate: async (e) => {
+        validated.push(idOf(e))
+        return validateItem(e)
+      },
+      store,
+    })
+    expect(summary).toMatchObject({ fetched: 30, known: 20, accepted: 10, complete: true })
+    const fresh = items
+      .slice(20)
+      .map((i) => i.id)
+      .sort()
+    expect(validated.sort()).toEqual(fresh)
+    expect([...stored.keys()].sort()).toEqual(fresh)
+  })
+
   it('a server cuts pages at maxPageBytes without losing items', async () => {
     const items = makeItems(10)
     const server = await node()
