@@ -14,6 +14,15 @@ export const ROOMY: ResourceLimits = {
   scratchMiB: 16,
 }
 
+/**
+ * The uid these tests' policies run as (root only; otherwise the runtime keeps ours). RLIMIT_NPROC counts
+ * every process and thread of a uid on the host, so under the shared 65534 the process-count cases failed
+ * to start whenever other test files ran policies at the same moment (seen in CI: policy_start_failed at
+ * once). A uid of this worker's own keeps their budget to themselves.
+ */
+export const TEST_RUN_AS: { runAsUid?: number } =
+  process.getuid?.() === 0 ? { runAsUid: 62_000 + (process.pid % 2_000) } : {}
+
 /** Why bubblewrap cannot run here as the sandbox uid (tests needing it skip with this reason), or undefined. */
 export function bwrapUnusable(): Promise<string | undefined> {
   const root = process.getuid?.() === 0
