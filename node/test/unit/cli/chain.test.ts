@@ -1,33 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Command, CommanderError } from 'commander'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDevChain, type DevChain, hotkeyFromUri, openChain } from '#protocol'
 import { chainCommand, chainConfigFrom } from '../../../src/cli/chain.js'
-
-interface Run {
-  out: string
-  err: string
-  exitCode: number
-}
+import { runCommand } from './run-command.js'
 
 // Runs `kinitro chain <args>` in-process; commander's exits become results.
-async function run(init: Parameters<typeof chainCommand>[0], ...args: string[]): Promise<Run> {
-  let out = ''
-  let err = ''
-  const cmd = chainCommand({ stdout: (t) => (out += t), ...init })
-  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)]
-  for (const c of all(cmd))
-    c.exitOverride().configureOutput({ writeErr: (t) => (err += t), writeOut: (t) => (out += t) })
-  try {
-    await cmd.parseAsync(args, { from: 'user' })
-    return { out, err, exitCode: 0 }
-  } catch (e) {
-    if (e instanceof CommanderError) return { out, err, exitCode: e.exitCode }
-    throw e
-  }
-}
+const run = (init: Parameters<typeof chainCommand>[0], ...args: string[]) =>
+  runCommand((io) => chainCommand({ stdout: io.stdout, ...init }), args)
 
 const devs: DevChain[] = []
 afterEach(async () => {
