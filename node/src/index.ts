@@ -79,6 +79,8 @@ export {
   buildResult,
   createEvaluation,
   createValidatorNode,
+  jobsQueueLength,
+  STATUS_INTERVAL_BLOCKS,
   storedResults,
   trajectoryDigest,
 } from './node/index.js'

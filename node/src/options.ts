@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { evaluatorConfigSchema } from '#evaluator'
-import { chainConfigSection, walletConfigSection } from '#protocol'
+import { chainConfigSection, MAX_CONNECTIONS, walletConfigSection } from '#protocol'
+import { STATUS_INTERVAL_BLOCKS } from './node/worker.js'
 
 const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug', 'trace'] as const
 
@@ -76,6 +77,14 @@ export const nodeConfigSchema = z.strictObject({
         .optional()
         .describe('file of owner-signed competition manifests (hex, one per line) to accept and relay at start'),
       observers: z.array(z.string().min(1)).default([]).describe('peer ids of read-only observers (indexers) to admit'),
+      maxConnections: z
+        .number()
+        .int()
+        .min(16)
+        .default(MAX_CONNECTIONS)
+        .describe(
+          "connection cap; must exceed the subnet's validators plus observers (every validator connects to all)",
+        ),
     })
     .prefault({}),
   jobs: z
@@ -84,7 +93,9 @@ export const nodeConfigSchema = z.strictObject({
       silenceBlocks: z
         .number()
         .int()
-        .min(1)
+        // A running job sends a status every STATUS_INTERVAL_BLOCKS; a shorter silence would take over
+        // healthy assignees.
+        .min(2 * STATUS_INTERVAL_BLOCKS)
         .default(20)
         .describe('blocks without a status after which an assignee is taken over'),
     })

@@ -342,6 +342,7 @@ export {
   createValidationPipeline,
   DEFAULT_TOPIC_QUEUES,
   getMeshMetrics,
+  MAX_CONNECTIONS,
   MESH_ERROR_CODES,
   MeshError,
   peerIdOfNodeKey,

@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { byLoad, parseCases, STAGE_CASE, specFor } from './devnet-scale/cases.js'
+import { mergeWithPrevious, type PreviousRun } from './devnet-scale/merge.js'
 import { caseRow, scalingPlots, stagesOf } from './devnet-scale/rows.js'
 import { type CaseRun, runCase } from './devnet-scale/run-case.js'
 import { type Bench, type BenchOutput, type BenchRow, fmt, report } from './harness.js'
@@ -10,6 +11,13 @@ import { type Bench, type BenchOutput, type BenchRow, fmt, report } from './harn
 // validator, as the indexer received it) and → the first chain weights update after it; per process kind:
 // CPU seconds and peak RSS from /proc. See devnet-scale/README.md. Env: DEVNET_SCALE_CASES="3x10,5x50"
 // picks cases, DEVNET_SCALE_CAP_MIN caps each case's hard timeout (default 20 min).
+
+/** The previous full run's figures, when only some cases are rerun (DEVNET_SCALE_CASES). */
+function previousRun(dir: string): PreviousRun | undefined {
+  const file = join(dir, 'devnet-scale.json')
+  if (process.env.DEVNET_SCALE_CASES === undefined || !existsSync(file)) return undefined
+  return JSON.parse(readFileSync(file, 'utf8')) as PreviousRun
+}
 
 function output(runs: CaseRun[], rows: BenchRow[], stages: BenchRow[] | undefined): BenchOutput {
   const notes = [
@@ -41,6 +49,8 @@ export const bench: Bench = {
     const capMin = Number(process.env.DEVNET_SCALE_CAP_MIN ?? 20)
     const wanted = quick ? [{ validators: 3, miners: 10 }] : parseCases(process.env.DEVNET_SCALE_CASES)
     const stageCase = quick ? wanted[0] : STAGE_CASE
+    const dir = quick ? 'bench/results/quick' : 'bench/results'
+    const previous = previousRun(dir)
     const runs: CaseRun[] = []
     const rows: BenchRow[] = []
     let stages: BenchRow[] | undefined
@@ -70,9 +80,9 @@ export const bench: Bench = {
         console.table(stages)
       }
       // Keep what finished: a matrix stopped halfway still leaves its rows and the raw traces.
-      const out = output(runs, rows, stages)
-      report(bench, out, { repeats: 1, scale }, quick ? 'bench/results/quick' : 'bench/results')
-      const detailDir = join(quick ? 'bench/results/quick' : 'bench/results', 'devnet-scale')
+      const out = mergeWithPrevious(output(runs, rows, stages), previous)
+      report(bench, out, { repeats: 1, scale }, dir)
+      const detailDir = join(dir, 'devnet-scale')
       mkdirSync(detailDir, { recursive: true })
       writeFileSync(
         join(detailDir, 'detail.json'),
@@ -93,6 +103,6 @@ export const bench: Bench = {
         )}\n`,
       )
     }
-    return output(runs, rows, stages)
+    return mergeWithPrevious(output(runs, rows, stages), previous)
   },
 }

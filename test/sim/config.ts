@@ -27,6 +27,8 @@ export interface SimConfig {
   floodPublishMaxBytes: number
   catchUpEveryBlocks: number
   syncOverlapBlocks: number
+  /** Share of catch-up items the node does not hold yet (gossip missed them): validated and stored. */
+  catchUpMissFraction: number
   weightsIntervalBlocks: number
   peerRecordReissueBlocks: number
   /** Wall time of one episode: sets how many progress statuses a job sends (≤ 1 per block). */
@@ -66,6 +68,7 @@ export function defaultSimConfig(overrides: Partial<SimConfig> = {}): SimConfig 
     floodPublishMaxBytes: C.FLOOD_PUBLISH_MAX_BYTES,
     catchUpEveryBlocks: C.CATCH_UP_EVERY_BLOCKS,
     syncOverlapBlocks: C.SYNC_OVERLAP_BLOCKS,
+    catchUpMissFraction: C.CATCH_UP_MISS_FRACTION,
     weightsIntervalBlocks: C.WEIGHTS_INTERVAL_BLOCKS,
     peerRecordReissueBlocks: C.PEER_RECORD_REISSUE_BLOCKS,
     episodeSeconds: C.EPISODE_SECONDS,
@@ -114,5 +117,8 @@ export function checkConfig(c: SimConfig): void {
     'catchUpEveryBlocks',
   ] as const) {
     if (c[field] <= 0) throw new SimError({ code: 'SIM_BAD_CONFIG', field, reason: 'must be > 0' })
+  }
+  if (!(c.catchUpMissFraction >= 0 && c.catchUpMissFraction <= 1)) {
+    throw new SimError({ code: 'SIM_BAD_CONFIG', field: 'catchUpMissFraction', reason: 'must be in [0, 1]' })
   }
 }

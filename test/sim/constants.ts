@@ -22,17 +22,23 @@ export const MCACHE_GOSSIP = 3
 export const IDONTWANT_MIN_BYTES = 512
 /** Messages up to this size are flood-published to every topic peer (FLOOD_PUBLISH_MAX_BYTES). */
 export const FLOOD_PUBLISH_MAX_BYTES = 64 * 1024
-/** Connection-manager cap (protocol/src/mesh/constants.ts MAX_CONNECTIONS). */
-export const MAX_CONNECTIONS = 200
-/** Job queue length (DEFAULT_TOPIC_QUEUES.jobs.maxLength): the cycle-start burst must fit. */
-export const JOBS_QUEUE_MAX = 4096
+/** Connection-manager cap (the node's default; 200 until the sim found it the first limit). */
+export { MAX_CONNECTIONS } from '#protocol'
 
 // --- Node behaviour (node/src/node/*.ts, protocol/src/follow/catch-up.ts).
 /** Catch-up runs every CATCH_UP_EVERY_BLOCKS, re-fetching from the last checkpoint minus SYNC_OVERLAP_BLOCKS. */
 export const CATCH_UP_EVERY_BLOCKS = 30
 export const SYNC_OVERLAP_BLOCKS = 50
-/** RUNNING statuses: at most one per block on progress, else a heartbeat every HEARTBEAT_BLOCKS (worker.ts). */
-export const STATUS_HEARTBEAT_BLOCKS = 5
+/**
+ * Share of a catch-up window a node does not hold (assumed): gossip delivered every message in the
+ * 8-host comparison (compare.ts), so this stands for restarts and partitions.
+ */
+export const CATCH_UP_MISS_FRACTION = 0.01
+/**
+ * RUNNING statuses: one every STATUS_INTERVAL_BLOCKS of a running job (node/src/node/worker.ts); the jobs
+ * gossip queue is sized by `jobsQueueLength` from the metagraph (node/src/node/queues.ts).
+ */
+export { jobsQueueLength, STATUS_INTERVAL_BLOCKS } from '#node'
 /** Weight-setting interval (node create.ts default intervalBlocks 360 = one tempo). */
 export const WEIGHTS_INTERVAL_BLOCKS = 360
 /** Peer records are re-issued at half their 7200-block TTL (create.ts onBlock). */

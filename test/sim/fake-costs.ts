@@ -3,7 +3,7 @@ import type { MessageCosts } from './costs.js'
 /** Costs of the right order (envelope.bench, perf.md §3) for unit tests of the model's arithmetic. */
 export const FAKE_COSTS: MessageCosts = {
   shape: { tasks: 3, episodesPerTask: 50, uids: 256 },
-  storeDuplicateUs: 20,
+  knownUs: 20,
   serveUsPerItem: 3,
   types: {
     'peer-record': { bytes: 335, validateUs: 600, storeUs: 150 },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { defaultSimConfig } from './config.js'
+import { MAX_CONNECTIONS } from './constants.js'
 import { SimError } from './errors.js'
 import { FAKE_COSTS } from './fake-costs.js'
 import {
@@ -13,14 +14,14 @@ import {
 
 describe('message counts', () => {
   it('match a tiny config counted by hand', () => {
-    // 2 jobs × 2 replicas; a job of 2 episodes of one block each: RUNNING, one progress, DONE = 3 statuses.
+    // 2 jobs × 2 replicas; a job of 2 episodes of 3 blocks (6 blocks): RUNNING, one at block 5, DONE = 3.
     const c = defaultSimConfig({
       validators: 4,
       miners: 2,
       tasks: 1,
       episodesPerTask: 2,
       replicas: 2,
-      episodeSeconds: 12,
+      episodeSeconds: 36,
     })
     expect(statusesPerJob(c)).toBe(3)
     expect(messagesPerCycle(c)).toEqual({
@@ -33,12 +34,13 @@ describe('message counts', () => {
     })
   })
 
-  it('cap progress statuses at one per block and add heartbeats for long episodes', () => {
-    // 150 episodes of 10 s = 125 blocks: progress is capped by blocks, not episodes.
-    expect(statusesPerJob(defaultSimConfig({ tasks: 3, episodesPerTask: 50, episodeSeconds: 10 }))).toBe(2 + 125)
-    // 2 episodes of 120 s (10 blocks): 1 progress + 2 heartbeats per episode.
-    const long = defaultSimConfig({ tasks: 1, episodesPerTask: 2, episodeSeconds: 120 })
-    expect(statusesPerJob(long)).toBe(2 + 1 + 2 * 2)
+  it('send a RUNNING every STATUS_INTERVAL_BLOCKS of job time, however many episodes finish', () => {
+    // 150 episodes of 10 s = 125 blocks: RUNNING at 0, then at 5, 10, …, 120 (24), DONE.
+    expect(statusesPerJob(defaultSimConfig({ tasks: 3, episodesPerTask: 50, episodeSeconds: 10 }))).toBe(2 + 24)
+    // A job shorter than the interval: RUNNING and DONE only.
+    expect(statusesPerJob(defaultSimConfig({ tasks: 1, episodesPerTask: 4, episodeSeconds: 12 }))).toBe(2)
+    // Exactly 10 blocks: the status due at 10 is the DONE.
+    expect(statusesPerJob(defaultSimConfig({ tasks: 1, episodesPerTask: 2, episodeSeconds: 60 }))).toBe(2 + 1)
   })
 })
 
@@ -124,10 +126,22 @@ describe('simulateCycle', () => {
     expect(at({ validators: 32, syncOverlapBlocks: 0 }).node.catchUpItems).toBeCloseTo(f.totalMessages)
   })
 
-  it('names the connection cap as the limit past 200 peers', () => {
-    expect(at({ validators: 201 }).utilization.connections).toBe(1)
-    expect(at({ validators: 512 }).limit).toBe('connections')
+  it('validates only what the node missed in catch-up; the held rest costs a lookup', () => {
+    const none = at({ validators: 32, catchUpMissFraction: 0 })
+    const all = at({ validators: 32, catchUpMissFraction: 1 })
+    expect(none.node.cpuSeconds.catchUp).toBeLessThan(all.node.cpuSeconds.catchUp)
+    expect(all.node.storeWrites - none.node.storeWrites).toBeCloseTo(none.node.catchUpItems)
+    expect(() => at({ catchUpMissFraction: 1.5 })).toThrow(SimError)
+  })
+
+  it('names the connection cap as the limit past MAX_CONNECTIONS peers', () => {
+    expect(at({ validators: MAX_CONNECTIONS + 1 }).utilization.connections).toBe(1)
+    expect(at({ validators: 2 * MAX_CONNECTIONS }).limit).toBe('connections')
     expect(at({ validators: 16 }).limit).not.toBe('connections')
+  })
+
+  it('sizes the jobs queue from the metagraph, so a cycle burst never fills it', () => {
+    for (const miners of [64, 1366, 10_000]) expect(at({ miners }).utilization.jobsBurst).toBeLessThanOrEqual(0.5)
   })
 
   it('refuses a bad config with SIM_BAD_CONFIG', () => {

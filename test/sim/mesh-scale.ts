@@ -1,6 +1,6 @@
 import { topicOfType, topicString } from '#protocol'
 import { checkConfig, type SimConfig } from './config.js'
-import { JOBS_QUEUE_MAX, SIM_NETUID, STATUS_HEARTBEAT_BLOCKS } from './constants.js'
+import { jobsQueueLength, SIM_NETUID, STATUS_INTERVAL_BLOCKS } from './constants.js'
 import type { MessageCosts } from './costs.js'
 import { SIM_TYPES, type SimType } from './fixtures.js'
 import { idontwantRpcBytes, ihaveRpcBytes, messageRpcBytes, onWireBytes } from './wire.js'
@@ -83,16 +83,13 @@ export interface CycleFigures {
   limit: MeshResource
 }
 
-/** Statuses one assignee sends for one job: RUNNING at start, progress ≤ 1/block, heartbeats, DONE. */
+/**
+ * Statuses one assignee sends for one job: RUNNING at start, a RUNNING every STATUS_INTERVAL_BLOCKS while
+ * it runs (progress and heartbeat are one rule), DONE.
+ */
 export function statusesPerJob(c: SimConfig): number {
-  const episodes = c.tasks * c.episodesPerTask
-  const jobBlocks = Math.ceil((episodes * c.episodeSeconds) / c.blockSeconds)
-  const progress = Math.min(episodes - 1, jobBlocks)
-  // A heartbeat goes out when no status went out for STATUS_HEARTBEAT_BLOCKS (an episode that long).
-  const episodeBlocks = c.episodeSeconds / c.blockSeconds
-  const heartbeats =
-    episodeBlocks >= STATUS_HEARTBEAT_BLOCKS ? episodes * Math.floor(episodeBlocks / STATUS_HEARTBEAT_BLOCKS) : 0
-  return 2 + progress + heartbeats
+  const jobBlocks = (c.tasks * c.episodesPerTask * c.episodeSeconds) / c.blockSeconds
+  return 2 + Math.max(0, Math.ceil(jobBlocks / STATUS_INTERVAL_BLOCKS) - 1)
 }
 
 /** Messages per cycle, network-wide. Manifests are long-lived (one per competition, ~never per cycle). */
@@ -258,17 +255,21 @@ export function simulateCycle(c: SimConfig, costs: MessageCosts): CycleFigures {
   const pick = nonMesh === 0 ? 0 : gossipPeers / nonMesh
   const ihaveRpcs = heartbeats * nonMesh * (1 - topicActive.reduce((p, a) => p * (1 - a * pick), 1))
 
-  // Catch-up: every catchUpEveryBlocks, all topics from (last checkpoint − overlap) to head, from one peer,
-  // every item re-validated (validateGossipAsync) and re-appended (a no-op); peers ask us as often.
+  // Catch-up: every catchUpEveryBlocks, all topics from (last checkpoint − overlap) to head, from one peer;
+  // peers ask us as often. An item the node holds is skipped after the `known` check; only what gossip
+  // missed (catchUpMissFraction) is validated and appended.
   const refetch = (c.catchUpEveryBlocks + c.syncOverlapBlocks) / c.catchUpEveryBlocks
   const catchUpItems = totalMessages * refetch
   const catchUpPayload = sum(SIM_TYPES.map((t) => messages[t] * costs.types[t].bytes)) * refetch
   // Pages of ≤ 256 items, plus per round one status request and one (possibly empty) range walk per topic.
   const pages = Math.ceil(catchUpItems / 256) + (c.cycleBlocks / c.catchUpEveryBlocks) * 8
   const catchUpBytes = onWireBytes(catchUpPayload / Math.max(1, pages)) * pages
-  const catchUpValidate = sum(SIM_TYPES.map((t) => messages[t] * refetch * costs.types[t].validateUs))
+  const miss = c.catchUpMissFraction
+  const catchUpNew = sum(
+    SIM_TYPES.map((t) => messages[t] * refetch * miss * (costs.types[t].validateUs + costs.types[t].storeUs)),
+  )
   const catchUpCpu =
-    catchUpValidate + catchUpItems * (costs.storeDuplicateUs + costs.serveUsPerItem) + 2 * pages * c.transportUsPerCopy
+    catchUpNew + catchUpItems * ((1 - miss) * costs.knownUs + costs.serveUsPerItem) + 2 * pages * c.transportUsPerCopy
 
   const rpcsTotal = copiesIn + copiesOut + 2 * (ihaveRpcs + idontwants)
   const bytesIn: ByteSplit = {
@@ -298,7 +299,8 @@ export function simulateCycle(c: SimConfig, costs: MessageCosts): CycleFigures {
     linkOut: bytesOut.total / linkBudget,
     cpu: cpu.total / (c.cpuCores * cycleSeconds),
     connections: (V - 1) / c.maxConnections,
-    jobsBurst: (jobs * c.replicas) / JOBS_QUEUE_MAX,
+    // Every validator and miner is a neuron (one UID each).
+    jobsBurst: (jobs * c.replicas) / jobsQueueLength(V + c.miners, c.competitions, c.replicas),
     evaluation:
       (((jobs * c.replicas) / V) * c.tasks * c.episodesPerTask * c.episodeSeconds) / (c.evalSlots * cycleSeconds),
   }
@@ -322,7 +324,7 @@ export function simulateCycle(c: SimConfig, costs: MessageCosts): CycleFigures {
       bytesIn,
       bytesOut,
       cpuSeconds: cpu,
-      storeWrites: published + receivedUnique + catchUpItems,
+      storeWrites: published + receivedUnique + catchUpItems * miss,
     },
     utilization,
     limit,

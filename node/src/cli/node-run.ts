@@ -74,6 +74,7 @@ export async function runNode(config: NodeConfig, opts: { logger?: Logger } = {}
       listen: config.mesh.listen,
       bootstrap: config.mesh.bootstrap,
       observers: config.mesh.observers,
+      maxConnections: config.mesh.maxConnections,
       peerRecords: config.mesh.peerRecords === undefined ? [] : readEnvelopeFile(expandHome(config.mesh.peerRecords)),
     },
     manifests: config.mesh.manifests === undefined ? [] : readEnvelopeFile(expandHome(config.mesh.manifests)),

@@ -36,6 +36,7 @@ import { getNodeMetrics } from '../metrics.js'
 import { createWeightSetter, kvCommitPersistence, type WeightSetter } from '../weights/index.js'
 import { createOwnMessages } from './own.js'
 import { createPublisher } from './publisher.js'
+import { jobsQueueLength } from './queues.js'
 import { createReplicaTracker } from './replicas.js'
 import { competitionCandidates, weightInputs } from './scoring.js'
 import type { ValidatorNode, ValidatorNodeInit, ValidatorNodeStatus } from './types.js'
@@ -318,6 +319,13 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
         peerRecords: [...storedRecords, ...(init.mesh?.peerRecords ?? [])],
         bootstrapAddrs: init.mesh?.bootstrap ?? [],
         observers: init.mesh?.observers ?? [],
+        ...(init.mesh?.maxConnections === undefined ? {} : { maxConnections: init.mesh.maxConnections }),
+        queues: {
+          jobs: {
+            maxLength: () =>
+              jobsQueueLength(view.metagraph()?.neurons.length ?? 0, manifests.all().length, replicaCount),
+          },
+        },
         logger: log,
         metrics: getMeshMetrics(register),
       })

@@ -1,6 +1,8 @@
 export { createValidatorNode } from './create.js'
 export type { EvaluatedJob, Evaluation, EvaluationInit, EvaluationJob } from './evaluation.js'
 export { createEvaluation, failedJob, runtimeFromConfig } from './evaluation.js'
+export { jobsQueueLength } from './queues.js'
 export { buildResult, EVALUATOR_VERSION, trajectoryDigest } from './results.js'
 export { storedResults, weightInputs } from './scoring.js'
 export type { ValidatorNode, ValidatorNodeInit, ValidatorNodeStatus } from './types.js'
+export { STATUS_INTERVAL_BLOCKS } from './worker.js'

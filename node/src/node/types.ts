@@ -25,6 +25,8 @@ export interface ValidatorNodeInit {
     peerRecords?: readonly Uint8Array[]
     /** Read-only peers (indexers) admitted without a record. */
     observers?: readonly string[]
+    /** Connection cap; must exceed the subnet's validators plus observers. @default 512 */
+    maxConnections?: number
   }
   /**
    * Signed competition manifests handed to this node (by the owner's tooling or the devnet): validated

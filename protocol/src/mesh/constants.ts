@@ -60,7 +60,13 @@ export const SCORE_THRESHOLDS = {
  */
 export const INBOUND_CONNECTION_THRESHOLD = 100
 export const MAX_INCOMING_PENDING_CONNECTIONS = 64
-export const MAX_CONNECTIONS = 200
+/**
+ * Connection cap. The gater admits only permitted validators and configured observers, so the cap is not
+ * what keeps strangers out; it must hold every admitted peer, since validators connect to all others.
+ * A subnet has at most 256 UIDs by default; 512 leaves room for observers and a validator's second node.
+ * At 200 (the first value) the internet-scale sim found it the first limit, at 201 validators.
+ */
+export const MAX_CONNECTIONS = 512
 
 /** Connection-manager tag that keeps validator peers connected and redialled (p2p.md §4). */
 export const VALIDATOR_TAG = 'keep-alive-kinitro-validator'
@@ -77,8 +83,12 @@ export type QueueOrder = 'fifo' | 'lifo'
 
 /** Backpressure of one topic's validation queue. */
 export interface TopicQueueOptions {
-  /** Items waiting; past it the oldest waiting item is dropped (reported Ignore, counted). */
-  maxLength: number
+  /**
+   * Items waiting; past it the oldest waiting item is dropped (reported Ignore, counted). A function is
+   * read on every push, so a queue can follow what it must hold (the node sizes `jobs` from the
+   * metagraph: one cycle's announcements arrive as a burst).
+   */
+  maxLength: number | (() => number)
   /** fifo: order matters; lifo: the freshest item is worth most. */
   order: QueueOrder
   /** Items validated at once (signature checks and `onAccepted` store writes in flight). */
@@ -93,7 +103,8 @@ export const DEFAULT_TOPIC_QUEUES: { readonly [T in TopicName]: Readonly<TopicQu
   // Rare and consequential: keep every one, in order.
   peers: { maxLength: 256, order: 'fifo', concurrency: 2 },
   competitions: { maxLength: 64, order: 'fifo', concurrency: 1 },
-  // Jobs are derived by every node; order helps the store, and a burst per cycle is bounded by miners.
+  // Jobs are derived by every node; order helps the store. A cycle's burst is miners × competitions ×
+  // replicas, so a validator node raises this floor from its metagraph (node/src/node/create.ts).
   jobs: { maxLength: 4096, order: 'fifo', concurrency: 4 },
   // Heartbeat-like: a newer status supersedes an older one, so serve freshest first.
   status: { maxLength: 2048, order: 'lifo', concurrency: 4 },

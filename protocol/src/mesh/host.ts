@@ -84,6 +84,11 @@ export interface MeshHostInit {
    * @default []
    */
   connectionAllow?: readonly string[]
+  /**
+   * Connections held at most; must exceed the admitted peers (a subnet's validators and observers).
+   * @default MAX_CONNECTIONS
+   */
+  maxConnections?: number
   /** Gossipsub option overrides (tests, benchmarks). */
   gossip?: Partial<GossipsubOpts>
   logger?: Logger
@@ -249,7 +254,7 @@ export function createMeshHost(init: MeshHostInit): MeshHost {
       streamMuxers: [yamux()],
       connectionGater: allowlistGater(allowlist),
       connectionManager: {
-        maxConnections: MAX_CONNECTIONS,
+        maxConnections: init.maxConnections ?? MAX_CONNECTIONS,
         inboundConnectionThreshold: INBOUND_CONNECTION_THRESHOLD,
         maxIncomingPendingConnections: MAX_INCOMING_PENDING_CONNECTIONS,
         allow: [...(init.connectionAllow ?? [])],

@@ -122,7 +122,8 @@ export function createValidationPipeline(init: ValidationPipelineInit): Validati
       }
       const q = queues[item.topic]
       let dropped = 0
-      if (q.length >= opts[item.topic].maxLength) {
+      const max = opts[item.topic].maxLength
+      if (q.length >= (typeof max === 'number' ? max : max())) {
         const old = q.shift() as GossipItem
         dropped = 1
         metrics?.queueDroppedTotal.inc({ topic: item.topic })

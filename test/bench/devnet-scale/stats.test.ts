@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { parseMinerList } from '../../../cli/devnet/miner-list.js'
 import { byLoad, parseCases, timeoutFor } from './cases.js'
+import { mergeWithPrevious } from './merge.js'
 import { ProcSampler, parseStat, processTree } from './proc.js'
 import { parseNodeLog, stageBreakdown } from './stages.js'
 import { blockTime, firstUpdateAfter, minerLatencies, usageByKind } from './stats.js'
@@ -163,5 +164,61 @@ describe('case matrix', () => {
     expect(() => parseCases('5by50')).toThrow(/validators/u)
     expect(timeoutFor(8, 200, 20)).toBe(1200)
     expect(timeoutFor(3, 10, 20)).toBeLessThan(1200)
+  })
+})
+
+describe('a partial rerun (DEVNET_SCALE_CASES)', () => {
+  const row = (v: number, m: number, p50: number) => ({ case: `${v}v × ${m}m`, validators: v, miners: m, p50 })
+  const plot = (points: Record<string, Array<[number, number]>>) => ({
+    file: 'devnet-scale-first-result',
+    title: 't',
+    x: 'miners',
+    series: Object.entries(points).map(([name, p]) => ({ name, points: p })),
+  })
+
+  it('replaces the rerun cases and keeps the others, rows and plot points, with a note', () => {
+    const prev = {
+      date: '2026-11-26T08:06:36.024Z',
+      rows: [row(3, 10, 16), row(8, 10, 46), row(8, 200, 205)],
+      plots: [
+        plot({
+          '3 validators': [[10, 16]],
+          '8 validators': [
+            [10, 46],
+            [200, 205],
+          ],
+        }),
+      ],
+    }
+    const out = mergeWithPrevious(
+      {
+        rows: [row(3, 10, 17), row(8, 200, 190)],
+        plots: [plot({ '3 validators': [[10, 17]], '8 validators': [[200, 190]] })],
+      },
+      prev,
+    )
+    expect(out.rows.map((r) => [r.case, r.p50])).toEqual([
+      ['3v × 10m', 17],
+      ['8v × 10m', 46],
+      ['8v × 200m', 190],
+    ])
+    expect(out.plots?.[0]?.series).toEqual([
+      { name: '3 validators', points: [[10, 17]] },
+      {
+        name: '8 validators',
+        points: [
+          [10, 46],
+          [200, 190],
+        ],
+      },
+    ])
+    expect(out.notes?.at(-1)).toContain('8v × 10m')
+    expect(out.notes?.at(-1)).toContain(prev.date)
+  })
+
+  it('is the run itself when nothing earlier exists or every case was rerun', () => {
+    const out = { rows: [row(3, 10, 17)] }
+    expect(mergeWithPrevious(out, undefined)).toBe(out)
+    expect(mergeWithPrevious(out, { date: 'd', rows: [row(3, 10, 16)] })).toBe(out)
   })
 })

@@ -5,6 +5,7 @@ import { CommanderError } from 'commander'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { nodeCommand } from '#node'
 import { howToFix } from '#protocol'
+import { STATUS_INTERVAL_BLOCKS } from '../../../src/node/worker.js'
 
 async function run(argv: string[], stderr: string[] = []): Promise<string> {
   const lines: string[] = []
@@ -49,5 +50,18 @@ describe('kinitro node config', () => {
     expect(text).toContain('error CONFIG_INVALID')
     expect(text).toContain('netuid = "seven" (from env KINITRO_NETUID)')
     expect(text).toContain(`how to fix: ${howToFix('CONFIG_INVALID')}`)
+  })
+
+  it('refuses a take-over silence a healthy job would break: statuses go out every few blocks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kinitro-node-cli-'))
+    const file = join(dir, 'node.toml')
+    writeFileSync(file, `[jobs]\nsilenceBlocks = ${STATUS_INTERVAL_BLOCKS}\n[mesh]\nmaxConnections = 1024\n`)
+    const stderr: string[] = []
+    const err = await run(['config', '--config', file], stderr).catch((e: unknown) => e)
+    expect((err as CommanderError).code).toBe('CONFIG_INVALID')
+    expect(stderr.join('')).toContain('jobs.silenceBlocks')
+    writeFileSync(file, `[jobs]\nsilenceBlocks = ${2 * STATUS_INTERVAL_BLOCKS}\n[mesh]\nmaxConnections = 1024\n`)
+    const out = JSON.parse(await run(['config', '--config', file, '--json']))
+    expect(out.config).toMatchObject({ jobs: { silenceBlocks: 10 }, mesh: { maxConnections: 1024 } })
   })
 })

@@ -67,4 +67,28 @@ describe('validation pipeline', () => {
     pipeline.push(item(9))
     expect(reports.at(-1)).toEqual(['m9', 'ignore'])
   })
+
+  it('reads a queue length given as a function on every push, so the queue can grow with what it must hold', () => {
+    let max = 2
+    const reports: [string, GossipResult][] = []
+    const pipeline = createValidationPipeline({
+      validate: (_t, data) => fakeOpened(data),
+      onAccepted: () => {},
+      report: (id, _from, result) => reports.push([id, result]),
+      queues: { status: { maxLength: () => max, order: 'fifo', concurrency: 1 } },
+      logger: silentLogger,
+    })
+    pipeline.start()
+    // Pushed synchronously: nothing is validated yet, so the queue holds everything pushed.
+    expect([1, 2, 3].map((n) => pipeline.push(item(n)))).toEqual([0, 0, 1])
+    expect(reports).toEqual([['m1', 'ignore']])
+    max = 4
+    expect([4, 5, 6].map((n) => pipeline.push(item(n)))).toEqual([0, 0, 1])
+    expect(pipeline.size('status')).toBe(4)
+    expect(reports).toEqual([
+      ['m1', 'ignore'],
+      ['m2', 'ignore'],
+    ])
+    pipeline.stop()
+  })
 })
