@@ -32,6 +32,10 @@ export const indexerConfigSchema = z.strictObject({
   keys: z
     .strictObject({
       nodeKey: z.string().min(1).optional().describe('observer libp2p key file (default: <dataDir>/node.key)'),
+      strictPermissions: z
+        .boolean()
+        .default(false)
+        .describe('refuse a key file readable by group or others (otherwise a warning is logged)'),
     })
     .prefault({}),
   mesh: z

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
+import { quickCheck } from '#node'
 import { classifySqliteError, corrupt, DbError } from './errors.js'
 import { sqliteVersion } from './schema.js'
-import { openExisting, quickCheck, tableRows } from './sqlite.js'
+import { openExisting, tableRows } from './sqlite.js'
 import type { DbStore } from './target.js'
 import type { BackupReport } from './types.js'
 

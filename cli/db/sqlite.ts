@@ -1,14 +1,11 @@
 import { existsSync, statSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { createSqliteStore } from '#indexer'
-import { openDatabase } from '#node'
+import { openDatabase, quickCheck } from '#node'
 import { classifySqliteError, corrupt, DbError } from './errors.js'
 import { schemaState, sqliteVersion } from './schema.js'
 import type { DbStore } from './target.js'
-import type { DbStatus, Integrity, MigrateReport, SqliteOpOptions, TableRows } from './types.js'
-
-/** Problems `quick_check` lists before stopping: enough to diagnose, short enough to print. */
-export const QUICK_CHECK_MAX_PROBLEMS = 20
+import type { DbStatus, MigrateReport, SqliteOpOptions, TableRows } from './types.js'
 
 type SqliteTarget = { store: DbStore; kind: 'sqlite'; path: string }
 
@@ -92,16 +89,6 @@ export async function migrateSqliteTarget(
   }
   const to = withExisting(t.path, opts.busyTimeoutMs, (db) => sqliteVersion(t.store, db))
   return { ...report, to, steps: before.pending.filter((m) => m.version <= to) }
-}
-
-/** `PRAGMA quick_check`: the O(N) subset of integrity_check (no index-to-table cross-check). */
-export function quickCheck(db: Database.Database): Integrity {
-  const rows = db.pragma(`quick_check(${QUICK_CHECK_MAX_PROBLEMS})`) as Record<string, unknown>[]
-  // The first problem row opens with a "*** in database main ***" banner line: noise once split out.
-  const problems = rows
-    .flatMap((r) => String(Object.values(r)[0]).split('\n'))
-    .filter((line) => line !== '' && !/^\*\*\* in database \S+ \*\*\*$/.test(line))
-  return problems.length === 1 && problems[0] === 'ok' ? { ok: true } : { ok: false, problems }
 }
 
 /**

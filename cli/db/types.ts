@@ -1,3 +1,4 @@
+import type { Integrity } from '#node'
 import type { MigrationRef, SchemaState } from './schema.js'
 import type { DbStore } from './target.js'
 
@@ -7,8 +8,8 @@ export interface TableRows {
   rows: number | null
 }
 
-/** `PRAGMA quick_check`'s verdict: `ok`, or the problems it listed (at most QUICK_CHECK_MAX_PROBLEMS). */
-export type Integrity = { ok: true } | { ok: false; problems: string[] }
+/** `PRAGMA quick_check`'s verdict (the node store's own check, run at every start). */
+export type { Integrity }
 
 /** What `kinitro db status` reports. */
 export interface DbStatus {

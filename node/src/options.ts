@@ -25,6 +25,12 @@ export const nodeConfigSchema = z.strictObject({
         .enum(['NORMAL', 'FULL'])
         .default('FULL')
         .describe('SQLite synchronous mode: FULL survives power loss, NORMAL only process crashes'),
+      minFreeMb: z
+        .number()
+        .int()
+        .min(0)
+        .default(64)
+        .describe('refuse to start with less free space (MiB) on the data disk; 0 turns the check off'),
     })
     .prefault({}),
   light: z
@@ -53,6 +59,10 @@ export const nodeConfigSchema = z.strictObject({
         .min(1)
         .optional()
         .describe('libp2p node key file (default: <dataDir>/node.key, created on first start)'),
+      strictPermissions: z
+        .boolean()
+        .default(false)
+        .describe('refuse key files readable by group or others (otherwise a warning is logged)'),
     })
     .prefault({}),
   mesh: z
@@ -77,6 +87,13 @@ export const nodeConfigSchema = z.strictObject({
         .optional()
         .describe('file of owner-signed competition manifests (hex, one per line) to accept and relay at start'),
       observers: z.array(z.string().min(1)).default([]).describe('peer ids of read-only observers (indexers) to admit'),
+      denyFile: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'file of peer ids (one per line, # comments) to refuse and disconnect, re-read every block (default: <dataDir>/denied-peers)',
+        ),
       maxConnections: z
         .number()
         .int()

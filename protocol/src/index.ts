@@ -312,6 +312,7 @@ export type { Logger } from './logger.js'
 export { silentLogger } from './logger.js'
 export type { LoggerInit, LogLevel } from './logging/pino.js'
 export { createLogger, LOG_LEVELS } from './logging/pino.js'
+export { REDACTED, redactSecrets } from './logging/redact.js'
 // The mesh: libp2p host, admission, the gossip validation pipeline, catch-up sync.
 export type {
   AcceptedGossip,
@@ -345,6 +346,7 @@ export {
   MAX_CONNECTIONS,
   MESH_ERROR_CODES,
   MeshError,
+  PEER_RATE,
   peerIdOfNodeKey,
   validateGossip,
   validateGossipAsync,

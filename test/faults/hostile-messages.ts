@@ -108,6 +108,12 @@ export function hostileMessages(init: { netuid: number; head: number; bound: Nod
     finishedAtBlock: head,
   })
 
+  const valid = sealEnvelope('weights-announcement', weights(netuid, head), netuid, bound.signer)
+  // Field 15 (varint 1) appended: it decodes, but re-encoding drops it.
+  const padded = Uint8Array.from([...valid, 0x78, 0x01])
+  const unknownType = encodeEnvelope({ ...decodeEnvelope(valid), type: 99 })
+  const status = createJobStatus({ netuid, block: head, jobId: rand32(), state: JobState.RUNNING })
+
   return {
     control: (at) =>
       message(
@@ -131,6 +137,28 @@ export function hostileMessages(init: { netuid: number; head: number; bound: Nod
       ),
       message('stale block', 'job-status', sealEnvelope('job-status', stale, netuid, bound.signer), 'MESH_STALE'),
       message('oversized body', 'weights-announcement', oversized, 'MESH_TOO_LARGE'),
+      // Twenty 0xff bytes open a varint longer than protobuf allows; the random tail keeps its id unique.
+      message(
+        'garbage bytes',
+        'weights-announcement',
+        new Uint8Array(randomBytes(300)).fill(0xff, 0, 20),
+        'MESH_MALFORMED',
+      ),
+      message('truncated envelope', 'weights-announcement', valid.slice(0, valid.length - 40), 'MESH_MALFORMED'),
+      message('non-canonical encoding', 'weights-announcement', padded, 'MESH_NON_CANONICAL'),
+      message('unknown message type', 'weights-announcement', unknownType, 'MESH_UNKNOWN_TYPE'),
+      message(
+        'a status on the weights topic',
+        'weights-announcement',
+        sealEnvelope('job-status', status, netuid, bound.signer),
+        'MESH_UNEXPECTED_TYPE',
+      ),
+      message(
+        'block far ahead of the head',
+        'weights-announcement',
+        sealEnvelope('weights-announcement', weights(netuid, head + 1000), netuid, bound.signer),
+        'MESH_FUTURE_BLOCK',
+      ),
       message(
         'result signed by an unknown node key',
         'result',
@@ -139,4 +167,19 @@ export function hostileMessages(init: { netuid: number; head: number; bound: Nod
       ),
     ],
   }
+}
+
+/**
+ * `n` distinct weights announcements from `bound` with broken signatures: a flood in which every message
+ * would cost a signature check (the most expensive step) if it got that far.
+ */
+export function forgedFlood(init: { netuid: number; head: number; bound: NodeKey; n: number }): HostileMessage[] {
+  return Array.from({ length: init.n }, () => {
+    const env = decodeEnvelope(
+      sealEnvelope('weights-announcement', weights(init.netuid, init.head), init.netuid, init.bound.signer),
+    )
+    const signature = env.signature.slice()
+    signature[0] = (signature[0] ?? 0) ^ 0xff
+    return message('forged flood', 'weights-announcement', encodeEnvelope({ ...env, signature }), 'MESH_BAD_SIGNATURE')
+  })
 }

@@ -33,7 +33,12 @@ export async function indexerNodeKey(config: IndexerConfig, log?: Logger): Promi
   const dataDir = expandHome(config.dataDir)
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const path = config.keys.nodeKey === undefined ? join(dataDir, 'node.key') : expandHome(config.keys.nodeKey)
-  if (await exists(path)) return loadNodeKey(path)
+  if (await exists(path)) {
+    return loadNodeKey(path, {
+      strictPermissions: config.keys.strictPermissions,
+      ...(log === undefined ? {} : { logger: log }),
+    })
+  }
   const key = await createNodeKey()
   await saveNodeKey(path, key)
   log?.info('created observer key', { path, peerId: key.peerId.toString() })

@@ -18,12 +18,17 @@ const validatorViewProperties = {
 }
 
 const ValidatorViewSchema = Type.Object(validatorViewProperties)
+const EquivocationSchema = Type.Object({
+  validator: Type.String(),
+  jobId: Type.String(),
+  results: Type.Array(ResultRowSchema, { description: 'the conflicting results, oldest first; each is signed' }),
+})
 const ValidatorDetailSchema = Type.Object({
   ...validatorViewProperties,
   recentResults: Type.Array(ResultRowSchema),
 })
 
-/** `GET /v1/validators` and `GET /v1/validators/:hotkey`. */
+/** `GET /v1/validators`, `GET /v1/validators/:hotkey` and `GET /v1/equivocations`. */
 export const validatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, scores, observer } = app.indexer
 
@@ -37,6 +42,23 @@ export const validatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => ({ items: validatorViews(await store.validators(), observer, scores.current()) }),
+  )
+
+  app.get(
+    '/v1/equivocations',
+    {
+      schema: {
+        summary:
+          'Validators that signed two or more different results for one job (each job has one per assignee), with the results as proof',
+        tags: ['validators'],
+        querystring: Type.Object({
+          validator: Type.Optional(Hotkey),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(EquivocationSchema) }), ...errorResponses },
+      },
+    },
+    async (req) => ({ items: await store.equivocations(req.query) }),
   )
 
   app.get(

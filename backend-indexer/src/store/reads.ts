@@ -22,7 +22,7 @@ import {
   toWeights,
   WEIGHTS,
 } from './tables/index.js'
-import type { IndexerStore, JobView, Page, StoreCounts, ValidatorActivity } from './types.js'
+import type { Equivocation, IndexerStore, JobView, Page, StoreCounts, ValidatorActivity } from './types.js'
 
 /** The query half of the store (reads, plus the kv upsert): one SQL text for both dialects. */
 export type IndexerReads = Omit<IndexerStore, 'kind' | 'migrate' | 'ingest' | 'addCommitments' | 'close' | 'ping'>
@@ -225,6 +225,30 @@ export function createReads(db: SqlRunner): IndexerReads {
           lastWeights: weights.get(r.hotkey as string) ?? null,
         }),
       )
+    },
+
+    async equivocations(q = {}) {
+      // results_job (job_id, validator) serves the grouping; honest logs have no pair, so this is cheap.
+      const where = new Where().eq('validator', q.validator)
+      const pairs = await db.all<DbRow>(
+        `SELECT job_id, validator FROM results${where.toSql()} GROUP BY job_id, validator HAVING count(*) > 1
+        ORDER BY job_id, validator LIMIT ${Math.max(1, Math.min(q.limit ?? 100, 1000))}`,
+        where.params,
+      )
+      if (pairs.length === 0) return []
+      const [inJob, param] = anyOfBytes(
+        db.dialect,
+        'job_id',
+        pairs.map((p) => p.job_id as Buffer),
+      )
+      const rows = (
+        await db.all<DbRow>(`SELECT ${RESULT_SELECT} FROM results WHERE ${inJob} ORDER BY block, message_id`, [param])
+      ).map(toResult)
+      return pairs.map((p): Equivocation => {
+        const jobId = bytesHex(p.job_id as Buffer)
+        const validator = p.validator as string
+        return { validator, jobId, results: rows.filter((r) => r.jobId === jobId && r.validator === validator) }
+      })
     },
 
     commitments(q) {

@@ -238,6 +238,17 @@ export interface JobView extends JobRow {
   results: { validator: string; messageId: Hex }[]
 }
 
+/**
+ * A validator that signed two or more different results for one job. Each job has one result per assignee
+ * (a rerun is a new job), so this is proof of a faulty or dishonest validator: every signature checks out.
+ */
+export interface Equivocation {
+  validator: string
+  jobId: Hex
+  /** The conflicting results, oldest first. */
+  results: ResultRow[]
+}
+
 /** A validator's activity as the indexer saw it. */
 export interface ValidatorActivity {
   validator: string
@@ -325,6 +336,8 @@ export interface IndexerStore {
   /** Newest weights announcement per validator. */
   latestWeights(): Promise<WeightsRow[]>
   validators(): Promise<ValidatorActivity[]>
+  /** Validators that signed more than one result for a job, at most `limit` (job, validator) pairs. */
+  equivocations(q?: { validator?: string; limit?: number }): Promise<Equivocation[]>
   commitments(q: PageQuery & { minerHotkey?: string }): Promise<Page<CommitmentRow>>
   counts(): Promise<StoreCounts>
 

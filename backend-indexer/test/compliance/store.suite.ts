@@ -212,6 +212,25 @@ export function storeSuite(
         expect(before).toMatchObject({ messages: 1, results: 1, episodes: 10 })
       })
 
+      it('lists a validator that signed two results for one job, with both, and nothing for honest jobs', async () => {
+        const job = { jobId: hexId('eq-job'), competitionId: 'c', minerHotkey: MINERS[0] }
+        const a = resultMsg({ ...job, validator: VALIDATORS[0], block: 9 })
+        const b = resultMsg({ ...job, validator: VALIDATORS[0], block: 11 })
+        const honest = resultMsg({ ...job, validator: VALIDATORS[1], block: 10 })
+        const other = resultMsg({ ...job, jobId: hexId('eq-other'), validator: VALIDATORS[0], block: 12 })
+        await store.ingest([a, honest])
+        expect(await store.equivocations()).toEqual([])
+        await store.ingest([b, other])
+        const found = await store.equivocations()
+        expect(found.map((e) => [e.validator, e.jobId, e.results.map((r) => r.messageId)])).toEqual([
+          [VALIDATORS[0], job.jobId, [a.id, b.id]],
+        ])
+        if (a.projection.kind !== 'result') throw new Error('fixture')
+        expect(found[0]?.results[0]).toEqual(a.projection.result)
+        expect(await store.equivocations({ validator: VALIDATORS[1] })).toEqual([])
+        expect(await store.equivocations({ validator: VALIDATORS[0], limit: 1 })).toHaveLength(1)
+      })
+
       it('stores a message repeated inside one batch once', async () => {
         const a = weightsMsg({ validator: VALIDATORS[0], block: 1 })
         const b = weightsMsg({ validator: VALIDATORS[1], block: 2 })

@@ -6,8 +6,10 @@ import {
   DEFAULT_CHAIN_URLS,
   exists,
   expandHome,
+  type Hotkey,
   type Logger,
   loadNodeKey,
+  type NodeKey,
   openChain,
   readEnvelopeFile,
   resolveHotkey,
@@ -18,6 +20,7 @@ import { createEvaluation } from '../node/evaluation.js'
 import type { ValidatorNode } from '../node/types.js'
 import type { NodeConfig } from '../options.js'
 import { createStore } from '../store/index.js'
+import { denyListFile } from './deny-file.js'
 
 /** Written to `<dataDir>/node.json` once the node listens: how scripts and the devnet find it. */
 export interface NodeRuntimeInfo {
@@ -31,16 +34,18 @@ export interface NodeRuntimeInfo {
 }
 
 /**
- * Start a validator node from its configuration: data dir, store, keys, chain, evaluation, mesh. Returns
- * the running node; the caller stops it (the CLI on SIGINT/SIGTERM).
+ * The node key (created on first start) and the hotkey. A key file readable by group or others is logged
+ * (`IDENTITY_KEY_FILE_INSECURE`), or refused with `keys.strictPermissions`.
  */
-export async function runNode(config: NodeConfig, opts: { logger?: Logger } = {}): Promise<ValidatorNode> {
-  const log = opts.logger ?? createLogger({ level: config.log.level })
+export async function loadNodeKeys(
+  config: Pick<NodeConfig, 'dataDir' | 'keys' | 'wallet'>,
+  log: Logger,
+): Promise<{ nodeKey: NodeKey; hotkey: Hotkey }> {
   const dataDir = expandHome(config.dataDir)
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const check = { logger: log, strictPermissions: config.keys.strictPermissions }
   const keyPath = config.keys.nodeKey === undefined ? join(dataDir, 'node.key') : expandHome(config.keys.nodeKey)
-  let nodeKey: Awaited<ReturnType<typeof loadNodeKey>>
-  if (await exists(keyPath)) nodeKey = await loadNodeKey(keyPath)
+  let nodeKey: NodeKey
+  if (await exists(keyPath)) nodeKey = await loadNodeKey(keyPath, check)
   else {
     nodeKey = await createNodeKey()
     await saveNodeKey(keyPath, nodeKey)
@@ -50,13 +55,31 @@ export async function runNode(config: NodeConfig, opts: { logger?: Logger } = {}
     wallet: config.wallet.name,
     hotkey: config.wallet.hotkey,
     path: config.wallet.path,
+    ...check,
   })
+  return { nodeKey, hotkey }
+}
+
+/**
+ * Start a validator node from its configuration: data dir, store, keys, chain, evaluation, mesh. Returns
+ * the running node; the caller stops it (the CLI on SIGINT/SIGTERM).
+ */
+export async function runNode(config: NodeConfig, opts: { logger?: Logger } = {}): Promise<ValidatorNode> {
+  const log = opts.logger ?? createLogger({ level: config.log.level })
+  const dataDir = expandHome(config.dataDir)
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const { nodeKey, hotkey } = await loadNodeKeys(config, log)
   const chain = await openChain({
     kind: config.chain.kind,
     url: config.chain.url ?? DEFAULT_CHAIN_URLS[config.chain.kind],
     netuid: config.netuid,
   })
-  const store = createStore({ path: join(dataDir, 'node.sqlite'), synchronous: config.store.synchronous, logger: log })
+  const store = createStore({
+    path: join(dataDir, 'node.sqlite'),
+    synchronous: config.store.synchronous,
+    minFreeBytes: config.store.minFreeMb * 2 ** 20,
+    logger: log,
+  })
   const evaluation = config.light
     ? undefined
     : createEvaluation({ config: config.evaluator, dataDir, logger: log, lanes: 1 })
@@ -75,6 +98,10 @@ export async function runNode(config: NodeConfig, opts: { logger?: Logger } = {}
       bootstrap: config.mesh.bootstrap,
       observers: config.mesh.observers,
       maxConnections: config.mesh.maxConnections,
+      denyPeers: denyListFile(
+        config.mesh.denyFile === undefined ? join(dataDir, 'denied-peers') : expandHome(config.mesh.denyFile),
+        log,
+      ),
       peerRecords: config.mesh.peerRecords === undefined ? [] : readEnvelopeFile(expandHome(config.mesh.peerRecords)),
     },
     manifests: config.mesh.manifests === undefined ? [] : readEnvelopeFile(expandHome(config.mesh.manifests)),

@@ -1,5 +1,5 @@
 import { Command } from 'commander'
-import { addConfigOptions, describeConfig, loadConfig, runUntilStopped, typedAction } from '#protocol'
+import { addConfigOptions, describeConfig, loadConfig, redactSecrets, runUntilStopped, typedAction } from '#protocol'
 import { nodeConfigSchema } from '../options.js'
 import { runNode } from './node-run.js'
 
@@ -21,7 +21,10 @@ export function nodeCommand(): Command {
     .action(
       typedAction(function (this: Command) {
         const { json } = this.opts<{ json?: boolean }>()
-        const { config: cfg, origin } = loadConfig(nodeConfigSchema, sourcesFrom(this))
+        const loaded = loadConfig(nodeConfigSchema, sourcesFrom(this))
+        // Printed configs end up in bug reports: no credentials in URLs or secret-named values.
+        const cfg = redactSecrets(loaded.config)
+        const { origin } = loaded
         if (json) {
           console.log(JSON.stringify({ config: cfg, origin }, null, 2))
           return

@@ -226,11 +226,25 @@ export function createValidatorNode(init: ValidatorNodeInit): ValidatorNode {
     publisher.wake()
   }
 
+  /** The operator's ban list, re-read every block: a change takes effect without a restart. */
+  function applyDenied(h: MeshHost, peers: readonly string[]): void {
+    const now = [...peers].sort()
+    const was = h.allowlist.denied().sort()
+    if (now.length === was.length && now.every((p, i) => p === was[i])) return
+    const change = h.allowlist.deny(now)
+    log.warn('denied peers changed', {
+      denied: now.length,
+      disconnected: change.removed.length,
+      readmitted: change.added.length,
+    })
+  }
+
   async function onBlock(head: { number: number; hash: string }): Promise<void> {
     await view.refresh(head, { signal: controller.signal })
     const h = host as MeshHost
     const change = h.refreshAllowlist()
     if (change.removed.length > 0) log.info('peers lost admission', { removed: change.removed.length })
+    if (init.mesh?.denyPeers !== undefined) applyDenied(h, init.mesh.denyPeers())
     if (head.number - recordBlock >= ttl / 2) signRecord(head.number)
     catchUp.onBlock(head.number)
     if (!light) for (const j of book.takeOversFor(hotkey.ss58, head.number, silenceBlocks)) enqueue(j, 'take-over')

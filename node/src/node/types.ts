@@ -27,6 +27,8 @@ export interface ValidatorNodeInit {
     observers?: readonly string[]
     /** Connection cap; must exceed the subnet's validators plus observers. @default 512 */
     maxConnections?: number
+    /** Peer ids to refuse and disconnect (a ban list), read on every block. @default none */
+    denyPeers?: () => readonly string[]
   }
   /**
    * Signed competition manifests handed to this node (by the owner's tooling or the devnet): validated

@@ -99,3 +99,9 @@ export const ENQUEUE_CHUNK = 100
  * map (acks then fall back to the job-id index): a bound, not a tuning knob; 100k entries is a few MB.
  */
 export const SEQ_CACHE_MAX = 100_000
+
+/**
+ * Free space the store wants on its disk at start: a WAL of FULL's 1000-page checkpoint interval is 4 MiB,
+ * a job's result and log rows are kilobytes, so 64 MiB is hours of work with room for a checkpoint.
+ */
+export const MIN_FREE_BYTES = 64 * 1024 * 1024

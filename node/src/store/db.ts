@@ -4,6 +4,7 @@ import {
   BUSY_TIMEOUT_MS,
   CACHE_SIZE_KIB,
   JOURNAL_SIZE_LIMIT_BYTES,
+  MIN_FREE_BYTES,
   MMAP_SIZE_BYTES,
   WAL_AUTOCHECKPOINT_PAGES_FULL,
   WAL_AUTOCHECKPOINT_PAGES_NORMAL,
@@ -12,6 +13,7 @@ import { StoreError } from './errors.js'
 import { STORE_MIGRATIONS } from './migrations/index.js'
 import { runMigrations } from './migrations/runner.js'
 import type { Migration } from './migrations/types.js'
+import { assertFreeSpace, assertIntact } from './start-checks.js'
 
 /**
  * SQLite `synchronous` level under WAL.
@@ -46,6 +48,16 @@ export interface OpenDatabaseInit {
   cacheSizeKiB?: number
   /** @default MMAP_SIZE_BYTES (256 MiB) */
   mmapSizeBytes?: number
+  /**
+   * Check the file with `quick_check` before using it; a damaged file is refused (`STORE_CORRUPT`).
+   * @default true for a file, false for ':memory:'
+   */
+  checkIntegrity?: boolean
+  /**
+   * Refuse to open (`STORE_DISK_FULL`) when the disk holding the file has less free space than this.
+   * @default MIN_FREE_BYTES (64 MiB); 0 turns the check off
+   */
+  minFreeBytes?: number
   /** Schema steps to apply. Tests pass their own list. @default STORE_MIGRATIONS */
   migrations?: readonly Migration[]
   /** @default silentLogger */
@@ -92,8 +104,11 @@ export function openDatabase(init: OpenDatabaseInit = {}): StoreDatabase {
   const logger = init.logger ?? silentLogger
   let sqlite: Database.Database | undefined
   try {
+    const onDisk = path !== ':memory:' && path !== ''
+    if (onDisk) assertFreeSpace(path, init.minFreeBytes ?? MIN_FREE_BYTES)
     sqlite = new Database(path, { timeout: init.busyTimeoutMs ?? BUSY_TIMEOUT_MS })
     applyPragmas(sqlite, init, synchronous, logger)
+    if (onDisk && (init.checkIntegrity ?? true)) assertIntact(sqlite, path)
     const { from, to } = runMigrations(sqlite, init.migrations ?? STORE_MIGRATIONS, {
       path,
       logger,

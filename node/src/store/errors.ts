@@ -3,6 +3,8 @@ import { KinitroError } from '#protocol'
 /** Every code a {@link StoreError} can carry; the node README's error table lists the same codes. */
 export const STORE_ERROR_CODES = [
   'STORE_OPEN_FAILED',
+  'STORE_CORRUPT',
+  'STORE_DISK_FULL',
   'STORE_SCHEMA_TOO_NEW',
   'STORE_SCHEMA_MISMATCH',
   'STORE_MIGRATION_FAILED',
@@ -21,6 +23,8 @@ export type JobStateName = 'pending' | 'claimed' | 'done' | 'dead'
 /** Metadata per code: plain data, so the error survives `toObject()` across process boundaries. */
 export type StoreErrorMeta =
   | { code: 'STORE_OPEN_FAILED'; path: string; reason: string }
+  | { code: 'STORE_CORRUPT'; path: string; problems: string[] }
+  | { code: 'STORE_DISK_FULL'; path: string; freeBytes: number; minFreeBytes: number }
   | { code: 'STORE_SCHEMA_TOO_NEW'; path: string; dbVersion: number; codeVersion: number }
   | { code: 'STORE_SCHEMA_MISMATCH'; path: string; id: number; dbName: string; codeName: string }
   | { code: 'STORE_MIGRATION_FAILED'; path: string; id: number; name: string; reason: string }
@@ -49,6 +53,9 @@ export class StoreError extends KinitroError<StoreErrorMeta> {}
 /** What the operator should do about each store code; printed by the CLI, mirrored in the README table. */
 export const STORE_ERROR_FIXES: Readonly<Record<StoreErrorCode, string>> = {
   STORE_OPEN_FAILED: 'check the data directory exists and is writable, and that the path is a SQLite file',
+  STORE_CORRUPT:
+    'stop the node, move the damaged file aside and start with a fresh one (the node refills it from the mesh by catch-up), or restore a backup (kinitro db backup)',
+  STORE_DISK_FULL: 'free space on that disk or move dataDir to a larger one; store.minFreeMb sets the floor',
   STORE_SCHEMA_TOO_NEW: 'run a newer kinitro, or use a fresh data directory',
   STORE_SCHEMA_MISMATCH: 'the file comes from another branch; use a fresh data directory or the build that created it',
   STORE_MIGRATION_FAILED: 'fix the cause (disk full, read-only file) and restart, or restore a backup',

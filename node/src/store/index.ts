@@ -93,3 +93,5 @@ export type {
   NewJob,
   QueueStats,
 } from './queue-types.js'
+export type { Integrity } from './start-checks.js'
+export { QUICK_CHECK_MAX_PROBLEMS, quickCheck } from './start-checks.js'

@@ -1,5 +1,6 @@
 import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino'
 import type { Logger } from '../logger.js'
+import { redactSecrets } from './redact.js'
 
 /** Log levels, most to least severe (policy: style.md §8). */
 export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug', 'trace'] as const
@@ -15,22 +16,6 @@ export interface LoggerInit {
   destination?: DestinationStream
 }
 
-// Secrets never reach a log line, however they get into a context object.
-const REDACT_PATHS = [
-  '*.secretPhrase',
-  '*.secretSeed',
-  '*.privateKey',
-  '*.secretKey',
-  '*.mnemonic',
-  '*.token',
-  '*.password',
-  'secretPhrase',
-  'secretSeed',
-  'privateKey',
-  'mnemonic',
-  'token',
-]
-
 /**
  * The project's {@link Logger} on pino: JSON lines, one child per component, secrets redacted.
  * Protocol code only sees the interface; this lives here so node, indexer and miner CLI share one setup.
@@ -40,7 +25,8 @@ export function createLogger(init: LoggerInit = {}): Logger {
     {
       level: init.level ?? 'info',
       base: { component: init.name ?? 'kinitro' },
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // Secrets never reach a log line, however deep they sit in a context object.
+      formatters: { log: (obj) => redactSecrets(obj) },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     init.destination ?? pino.destination({ fd: 2, sync: true }),

@@ -63,6 +63,13 @@ export interface PeerAllowlist {
   refresh(): AllowlistChange
   validators(): BoundPeer[]
   observers(): string[]
+  /**
+   * Refuse these peers (an operator's ban list, or a test's partition) even if bound or observers, until the
+   * next call lifts them: connections are refused and closed, no gossip is taken from them. Messages they
+   * signed that others relay are still judged on their own. Replaces the previous list.
+   */
+  deny(peerIds: readonly string[]): AllowlistChange
+  denied(): string[]
   /** Listen to changes; returns the unsubscribe function. */
   onChange(listener: (change: AllowlistChange) => void): () => void
 }
@@ -89,6 +96,7 @@ export function createPeerAllowlist(init: PeerAllowlistInit): PeerAllowlist {
   const byPeer = new Map<string, BoundPeer>()
   const bySigner = new Map<string, BoundPeer>()
   const observerSet = new Set<string>()
+  let deniedSet = new Set<string>()
   const listeners = new Set<(change: AllowlistChange) => void>()
 
   const emit = (change: AllowlistChange): void => {
@@ -100,7 +108,8 @@ export function createPeerAllowlist(init: PeerAllowlistInit): PeerAllowlist {
     byPeer.delete(bound.peerId)
     bySigner.delete(hex(bound.nodePublicKey))
   }
-  const admitted = (peerId: string): boolean => byPeer.has(peerId) || observerSet.has(peerId)
+  const admitted = (peerId: string): boolean =>
+    (byPeer.has(peerId) || observerSet.has(peerId)) && !deniedSet.has(peerId)
   const ctx = () => ({ netuid: init.netuid, headBlock: init.headBlock(), isPermitted: init.isPermitted })
 
   const addObserver = (peerId: string): void => {
@@ -170,8 +179,20 @@ export function createPeerAllowlist(init: PeerAllowlistInit): PeerAllowlist {
       emit(change)
       return change
     },
-    validators: () => [...byPeer.values()],
-    observers: () => [...observerSet],
+    validators: () => [...byPeer.values()].filter((b) => !deniedSet.has(b.peerId)),
+    observers: () => [...observerSet].filter((p) => !deniedSet.has(p)),
+    deny(peerIds) {
+      const before = new Set([...byPeer.keys(), ...observerSet].filter(admitted))
+      deniedSet = new Set(peerIds)
+      const after = new Set([...byPeer.keys(), ...observerSet].filter(admitted))
+      const change: AllowlistChange = {
+        added: [...after].filter((p) => !before.has(p)),
+        removed: [...before].filter((p) => !after.has(p)),
+      }
+      emit(change)
+      return change
+    },
+    denied: () => [...deniedSet],
     onChange(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)

@@ -79,6 +79,8 @@ export interface MeshHostInit {
   topics?: readonly TopicName[]
   /** Per-topic queue overrides. */
   queues?: Partial<Record<TopicName, Partial<TopicQueueOptions>>>
+  /** Per-peer delivery rate past which messages are dropped unvalidated; `false` turns it off. @default PEER_RATE */
+  peerRate?: { burst: number; perSecond: number } | false
   /**
    * Multiaddr prefixes that bypass connection limits (`connectionManager.allow`).
    * @default []
@@ -287,6 +289,7 @@ export function createMeshHost(init: MeshHostInit): MeshHost {
       },
       report,
       queues: init.queues,
+      ...(init.peerRate === undefined ? {} : { peerRate: init.peerRate }),
       logger: log,
       metrics,
     })

@@ -1,7 +1,7 @@
 export type { AllowlistChange, BoundPeer, PeerAllowlist, PeerAllowlistInit, PeerKind } from './allowlist.js'
 export { createPeerAllowlist, peerIdOfNodeKey } from './allowlist.js'
 export type { QueueOrder, TopicQueueOptions } from './constants.js'
-export { DEFAULT_TOPIC_QUEUES, MAX_CONNECTIONS } from './constants.js'
+export { DEFAULT_TOPIC_QUEUES, MAX_CONNECTIONS, PEER_RATE } from './constants.js'
 export type { MeshErrorCode, MeshErrorMeta } from './errors.js'
 export { MESH_ERROR_CODES, MESH_ERROR_FIXES, MeshError } from './errors.js'
 export { allowlistGater } from './gater.js'

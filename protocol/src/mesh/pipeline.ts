@@ -1,8 +1,9 @@
 import type { OpenedMessage } from '../envelope/envelope.js'
 import type { Logger } from '../logger.js'
 import { TOPIC_NAMES, type TopicName } from '../messages/topics.js'
-import { DEFAULT_TOPIC_QUEUES, type TopicQueueOptions } from './constants.js'
+import { DEFAULT_TOPIC_QUEUES, MAX_CONNECTIONS, PEER_RATE, type TopicQueueOptions } from './constants.js'
 import type { MeshMetrics } from './metrics.js'
+import { createTokenBucket } from './sync/rate-limit.js'
 import { type GossipResult, verdictOf } from './validate.js'
 
 /** One gossip message waiting for validation. */
@@ -38,6 +39,12 @@ export interface ValidationPipelineInit {
   report: (msgId: string, from: string, result: GossipResult) => void
   /** Per-topic overrides of {@link DEFAULT_TOPIC_QUEUES}. */
   queues?: Partial<Record<TopicName, Partial<TopicQueueOptions>>>
+  /**
+   * Messages per second each delivering peer may push, with a burst; past it a message is dropped before
+   * validation (`MESH_RATE_LIMITED`, ignore). `false` turns the limit off (benchmarks).
+   * @default PEER_RATE
+   */
+  peerRate?: { burst: number; perSecond: number } | false
   logger: Logger
   metrics?: MeshMetrics
 }
@@ -70,6 +77,9 @@ export function createValidationPipeline(init: ValidationPipelineInit): Validati
   const running = Object.fromEntries(TOPIC_NAMES.map((t) => [t, 0])) as Record<TopicName, number>
   const scheduled = new Set<TopicName>()
   let started = false
+  const rate = init.peerRate ?? PEER_RATE
+  // The gater bounds connected peers; twice the cap covers peers that left with a bucket still held.
+  const buckets = rate === false ? undefined : createTokenBucket({ ...rate, maxPeers: 2 * MAX_CONNECTIONS })
 
   const report = (item: GossipItem, result: GossipResult): void => {
     metrics?.validationTotal.inc({ topic: item.topic, result })
@@ -117,6 +127,18 @@ export function createValidationPipeline(init: ValidationPipelineInit): Validati
   return {
     push(item) {
       if (!started) {
+        report(item, 'ignore')
+        return 0
+      }
+      // Before the queue: a flood must cost neither validation nor a queue slot an honest message needs.
+      if (buckets !== undefined && !buckets.take(item.from)) {
+        metrics?.validationErrorTotal.inc({ code: 'MESH_RATE_LIMITED' })
+        log.debug('gossip not accepted', {
+          topic: item.topic,
+          code: 'MESH_RATE_LIMITED',
+          result: 'ignore',
+          from: item.from,
+        })
         report(item, 'ignore')
         return 0
       }

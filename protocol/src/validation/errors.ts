@@ -58,6 +58,8 @@ export const VALIDATION_ERROR_ACTIONS = {
   MESH_NOT_ASSIGNED: 'ignore',
   /** The receiver's store is behind (its write queue is full); it will fetch the message by catch-up. */
   MESH_BUSY: 'ignore',
+  /** The peer that delivered it went past its per-peer rate: dropped before validation, never forwarded. */
+  MESH_RATE_LIMITED: 'ignore',
 } as const satisfies Record<string, ValidationAction>
 
 /** A validation error code (`MESH_…`). */
@@ -88,6 +90,8 @@ export const VALIDATION_ERROR_FIXES: Readonly<Record<ValidationErrorCode, string
   MESH_BINDING_MISMATCH: 'sign with the node key named in your current peer record',
   MESH_NOT_ASSIGNED: 'evaluate only jobs rendezvous assigns you, or take-overs after the assignees went silent',
   MESH_BUSY: 'nothing: the receiver sheds load while its store catches up and fetches the message later by catch-up',
+  MESH_RATE_LIMITED:
+    'an honest forwarder needs nothing (the message re-arrives by catch-up); a node that publishes this fast is flooding',
 }
 
 /** Every validation error code; the README's error table must list exactly these. */

@@ -20,6 +20,7 @@ const SPEC_PATHS = [
   '/v1/episodes/{resultId}/{index}/replay',
   '/v1/validators',
   '/v1/validators/{hotkey}',
+  '/v1/equivocations',
   '/v1/weights',
   '/v1/weights/latest',
 ]

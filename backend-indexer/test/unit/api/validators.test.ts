@@ -129,3 +129,37 @@ describe('GET /v1/weights', () => {
     }
   })
 })
+
+describe('GET /v1/equivocations', () => {
+  const d = buildDataset(SMALL)
+  const fx = useApi({}, d)
+
+  it('is empty for an honest log, and lists a validator with two results for one job', async () => {
+    expect((await getJson<{ items: unknown[] }>(fx.app, '/v1/equivocations')).body).toEqual({ items: [] })
+    const first = d.results[0] as ResultRow
+    const again = d.messages.find((m) => m.id === first.messageId)
+    if (again?.projection.kind !== 'result') throw new Error('dataset')
+    // The same validator signs a second, different result for the same job.
+    const id = `${first.messageId.slice(0, -2)}ff`
+    const second = {
+      ...again,
+      id,
+      projection: {
+        kind: 'result' as const,
+        result: { ...again.projection.result, messageId: id, successes: 0 },
+        episodes: again.projection.episodes.map((e) => ({ ...e, resultId: id })),
+      },
+    }
+    await fx.store.ingest([second])
+    const res = await getJson<{ items: { validator: string; jobId: string; results: ResultRow[] }[] }>(
+      fx.app,
+      `/v1/equivocations?validator=${first.validator}`,
+    )
+    expect(res.status).toBe(200)
+    expect(res.body.items.map((e) => [e.validator, e.jobId, e.results.map((r) => r.messageId).sort()])).toEqual([
+      [first.validator, first.jobId, [first.messageId, id].sort()],
+    ])
+    const bad = await getJson(fx.app, '/v1/equivocations?limit=0')
+    expect(bad.status).toBe(400)
+  })
+})

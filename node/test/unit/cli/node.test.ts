@@ -64,4 +64,14 @@ describe('kinitro node config', () => {
     const out = JSON.parse(await run(['config', '--config', file, '--json']))
     expect(out.config).toMatchObject({ jobs: { silenceBlocks: 10 }, mesh: { maxConnections: 1024 } })
   })
+
+  it('prints no credentials: URL userinfo in a config dump is redacted', async () => {
+    vi.stubEnv('KINITRO_CHAIN_URL', 'wss://alice:s3cret@rpc.example/ws')
+    const text = await run(['config'])
+    const json = await run(['config', '--json'])
+    for (const out of [text, json]) {
+      expect(out).not.toContain('s3cret')
+      expect(out).toContain('wss://[redacted]@rpc.example/ws')
+    }
+  })
 })

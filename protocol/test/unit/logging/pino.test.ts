@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { createLogger } from '#protocol'
+import { createLogger, REDACTED, redactSecrets } from '#protocol'
 
 function capture() {
   const lines: Record<string, unknown>[] = []
@@ -34,5 +34,34 @@ describe('createLogger', () => {
     expect(text).not.toContain('abandon')
     expect(text).not.toContain('0x11')
     expect(lines[0]).toMatchObject({ mnemonic: '[redacted]', wallet: { name: 'w', secretSeed: '[redacted]' } })
+  })
+})
+
+describe('redactSecrets', () => {
+  it('redacts secret-named keys at any depth and in any case, and URL credentials in strings', () => {
+    const out = redactSecrets({
+      chain: { url: 'wss://alice:s3cret@rpc.example:443/ws', kind: 'finney' },
+      a: { b: { c: { Mnemonic: 'abandon abandon', secretKey: 'k', name: 'n' } } },
+      list: [{ password: 'p' }, 'postgres://u:pw@db/x'],
+      seed: 42,
+      bytes: new Uint8Array([1]),
+    })
+    expect(out).toEqual({
+      chain: { url: `wss://${REDACTED}@rpc.example:443/ws`, kind: 'finney' },
+      a: { b: { c: { Mnemonic: REDACTED, secretKey: REDACTED, name: 'n' } } },
+      list: [{ password: REDACTED }, `postgres://${REDACTED}@db/x`],
+      // An episode seed is not a secret; only the listed names are.
+      seed: 42,
+      bytes: new Uint8Array([1]),
+    })
+  })
+
+  it('reaches log lines nested deeper than pino paths would', () => {
+    const { lines, destination } = capture()
+    createLogger({ destination }).warn('deep', { x: { y: { z: { mnemonic: 'abandon' } } }, url: 'ws://u:p@h' })
+    const text = JSON.stringify(lines)
+    expect(text).not.toContain('abandon')
+    expect(text).not.toContain('u:p@')
+    expect(lines[0]).toMatchObject({ x: { y: { z: { mnemonic: REDACTED } } }, url: `ws://${REDACTED}@h` })
   })
 })

@@ -185,4 +185,27 @@ describe('mesh host', () => {
     ).resolves.toMatch(/refused|closed/)
     expect(b.host.allowlist.has(aId)).toBe(false)
   })
+
+  it('a denied peer is hung up and kept out; lifting the deny lets it back in', async () => {
+    for (let i = 0; i < 2; i++) nodes.push(await startNode(i, hotkeys))
+    const [a, b] = nodes as [TestNode, TestNode]
+    introduce(a, b)
+    const aId = a.host.peerId.toString()
+    await waitFor(() => b.host.connectedPeers().includes(aId), 'connected')
+    const change = b.host.allowlist.deny([aId])
+    expect(change).toEqual({ added: [], removed: [aId] })
+    expect(b.host.allowlist.has(aId)).toBe(false)
+    expect(b.host.allowlist.validators().map((v) => v.peerId)).not.toContain(aId)
+    await waitFor(() => !b.host.connectedPeers().includes(aId), 'A hung up')
+    await expect(
+      a.host.dial(b.host.multiaddrs()[0] as string).then(
+        () => waitFor(() => !b.host.connectedPeers().includes(aId), 'redial refused').then(() => 'closed'),
+        () => 'refused',
+      ),
+    ).resolves.toMatch(/refused|closed/)
+    // Lifted: B admits A again and dials it itself (it holds A's record with its address).
+    expect(b.host.allowlist.deny([])).toEqual({ added: [aId], removed: [] })
+    await waitFor(() => b.host.connectedPeers().includes(aId), 'reconnected')
+    expect(b.host.allowlist.denied()).toEqual([])
+  })
 })

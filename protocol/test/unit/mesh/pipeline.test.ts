@@ -91,4 +91,33 @@ describe('validation pipeline', () => {
     ])
     pipeline.stop()
   })
+
+  it('drops what one peer delivers past its rate before validating it; other peers are not affected', async () => {
+    const metrics = getMetrics(new Registry())
+    const validated: string[] = []
+    const reports: [string, GossipResult][] = []
+    const pipeline = createValidationPipeline({
+      validate: (_t, data) => {
+        validated.push(String(data[0]))
+        return fakeOpened(data)
+      },
+      onAccepted: () => {},
+      report: (id, _from, result) => reports.push([id, result]),
+      // A burst of 3 and a refill too slow to matter within the test.
+      peerRate: { burst: 3, perSecond: 0.001 },
+      logger: silentLogger,
+      metrics,
+    })
+    pipeline.start()
+    for (const n of [1, 2, 3, 4, 5]) pipeline.push(item(n))
+    pipeline.push({ ...item(6), from: 'other-peer' })
+    expect(reports).toEqual([
+      ['m4', 'ignore'],
+      ['m5', 'ignore'],
+    ])
+    await waitFor(() => reports.length === 6, 'the rest validated')
+    expect(validated.sort()).toEqual(['1', '2', '3', '6'])
+    expect(await counterValue(metrics.validationErrorTotal, { code: 'MESH_RATE_LIMITED' })).toBe(2)
+    pipeline.stop()
+  })
 })

@@ -87,6 +87,16 @@ export function episodes(miner: number, overrides: Record<number, Outcome> = {})
 
 /** Validator `v`'s signed result for miner `miner`'s job, decoded back from its envelope. */
 export function replica(v: number, miner: number, list: EpisodeRecord[], block = HEAD): ReplicaResult {
+  return replicaBy(validators[v] as (typeof validators)[number], miner, list, block)
+}
+
+/** The same for any validator identity (tests that need more than the three above). */
+export function replicaBy(
+  validator: { hotkey: string; node: ReturnType<typeof ed25519Signer> },
+  miner: number,
+  list: EpisodeRecord[],
+  block = HEAD,
+): ReplicaResult {
   const m = miners[miner] as (typeof miners)[number]
   const body = createResult({
     netuid: NETUID,
@@ -102,9 +112,9 @@ export function replica(v: number, miner: number, list: EpisodeRecord[], block =
     startedAtBlock: block - 5,
     finishedAtBlock: block,
   })
-  const bytes = sealEnvelope('result', body, NETUID, (validators[v] as (typeof validators)[number]).node)
+  const bytes = sealEnvelope('result', body, NETUID, validator.node)
   const opened = openEnvelope(bytes, { netuid: NETUID, expectedType: 'result' })
-  return { validator: hotkeyOf(v), result: opened.body, messageId: toHex(messageId(bytes), 'base16') }
+  return { validator: validator.hotkey, result: opened.body, messageId: toHex(messageId(bytes), 'base16') }
 }
 
 /** A deterministic Fisher–Yates shuffle driven by `mulberry32(seed)`. */
