@@ -4,6 +4,7 @@ import { type DevHub, evaluatorConfigSchema, startDevHub } from '#evaluator'
 import { auditWeights, createIndexer, createSqliteStore, type Indexer, type IndexerStore } from '#indexer'
 import {
   bootstrapSubnet,
+  buildResult,
   createEvaluation,
   createStore,
   createValidatorNode,
@@ -22,10 +23,13 @@ import {
   createNodeKey,
   createOwnerAction,
   type DevChain,
+  decodeBody,
+  decodeEnvelope,
   type MeshHost,
   messageId,
   type NodeKey,
   rerunJobId,
+  sealEnvelope,
   signOwnerAction,
   silentLogger,
   TOPIC_NAMES,
@@ -33,6 +37,7 @@ import {
 import { hostileMessages } from '../faults/hostile-messages.js'
 import { makeTempDir, type TempDir } from '../utils/temp-dir.js'
 import { until } from '../utils/until.js'
+import { expectedAssignees } from './mesh-views.js'
 
 // The indexer against a real mesh (design §9): three in-process validator nodes on real TCP evaluate the
 // sample miners on the dev chain; the indexer is an observer peer with its own SQLite store. It must hold
@@ -297,6 +302,105 @@ describe('the indexer as an observer peer of a real validator mesh', () => {
     }
   }, 180_000)
 
+  it('exposes a validator that signs two different results for one job; the weights still match the validators’', async () => {
+    const ix = indexer as Indexer
+    const liar = subnet.validators[VALIDATORS]?.hotkey.ss58 as string
+    // A job of a finished cycle that rendezvous assigns to the liar (its share was taken over meanwhile).
+    const announcements = stores[0]!.log
+      .range({ topic: 'jobs', fromBlock: 0, toBlock: 1e12, limit: 1000 })
+      .entries.map((e) => decodeBody('job-announcement', decodeEnvelope(e.envelope).body))
+    const assignees = await expectedAssignees(
+      dev.client(1),
+      announcements.map((a) => hex(a.jobId)),
+      3,
+    )
+    const job = announcements.find(
+      (a) => assignees.get(hex(a.jobId))?.includes(liar) && storedJobResults(stores[0]!, hex(a.jobId)) >= 3,
+    )
+    expect(job, 'a finished job assigned to the liar').toBeDefined()
+    const manifest = decodeBody('competition-manifest', decodeEnvelope(subnet.manifest).body)
+    const lie = (success: boolean) =>
+      sealEnvelope(
+        'result',
+        buildResult({
+          netuid: 1,
+          announcement: job!,
+          episodes: manifest.tasks.flatMap((t, ti) =>
+            Array.from({ length: manifest.episodesPerTask }, (_, e) => ({
+              envId: t.envId,
+              taskId: t.taskId,
+              episodeIndex: ti * manifest.episodesPerTask + e,
+              seed: e + 1,
+              success,
+              successAtEnd: success,
+              totalReward: success ? 1 : 0,
+              steps: 10,
+              durationMs: 5,
+              latencyP50Ms: 1,
+              latencyP99Ms: 1,
+              latencyMaxMs: 1,
+              finalStateHash: hex(new Uint8Array(32).fill(success ? 1 : 2)),
+              simulator: { name: 'mujoco', version: '3' },
+            })),
+          ),
+          startedAtBlock: job!.block,
+          finishedAtBlock: job!.block + 1,
+        }),
+        1,
+        hostileId.nodeKey.signer,
+      )
+    const [high, low] = [lie(true), lie(false)]
+    const observerPeer = observerKey.peerId.toString()
+    let head = (await dev.client(1).head()).number
+    const hostile: MeshHost = createMeshHost({
+      netuid: 1,
+      nodeKey: hostileId.nodeKey,
+      headBlock: () => head,
+      isPermitted: () => true,
+      onAccepted: () => {},
+      observers: [observerPeer],
+    })
+    await hostile.start()
+    try {
+      await hostile.dial(ix.observer.multiaddrs()[0] as string)
+      await until('the hostile peer to see the indexer on the results topic', () =>
+        hostile.topicPeers('results').includes(observerPeer),
+      )
+      head = (await dev.client(1).head()).number
+      await hostile.publish('result', high)
+      await hostile.publish('result', low)
+      const found = await until('the indexer to list the equivocation', async () => {
+        await ix.observer.flush()
+        const res = await ix.app().inject({ url: `/v1/equivocations?validator=${liar}` })
+        const items = (
+          res.json() as { items: { validator: string; jobId: string; results: { messageId: string }[] }[] }
+        ).items
+        return items.length > 0 ? items : undefined
+      })
+      expect(found).toHaveLength(1)
+      expect(found[0]).toMatchObject({ validator: liar, jobId: hex(job!.jobId) })
+      expect(found[0]!.results.map((r) => r.messageId).sort()).toEqual(
+        [hex(messageId(high)), hex(messageId(low))].sort(),
+      )
+      // No honest validator is listed, and the weights the indexer computes (lies included) are still what
+      // every honest validator set: the liar holds a quarter of the stake, the median ignores it.
+      const all = (await ix.app().inject({ url: '/v1/equivocations' })).json() as { items: { validator: string }[] }
+      expect(all.items.map((e) => e.validator)).toEqual([liar])
+      await until(
+        'the indexer’s weights equal every honest validator’s newest',
+        async () => {
+          const s = await ix.scores.compute()
+          if (s === undefined) return undefined
+          const mine = JSON.stringify({ uids: s.output.u16.uids, weights: s.output.u16.values })
+          return nodes.every((n) => JSON.stringify(n.status().weights?.lastWeights ?? null) === mine)
+        },
+        { timeoutMs: 120_000 },
+      )
+    } finally {
+      await hostile.stop()
+    }
+  }, 240_000)
+
   it('fills every gap by catch-up after it was stopped while the mesh went on', async () => {
     const before = resultIds(stores[0] as Store).length
     await (indexer as Indexer).stop()
@@ -306,6 +410,13 @@ describe('the indexer as an observer peer of a real validator mesh', () => {
       'a new cycle of results on every validator',
       () => stores.every((s) => resultIds(s).length >= before + 6),
       { timeoutMs: 240_000 },
+    )
+    // …and keeps setting weights on chain from them: every validator sets weights after those results.
+    const resultsBlock = (await dev.client(1).head()).number
+    await until(
+      'every validator to set weights after the new results, with the indexer down',
+      () => nodes.every((n) => (n.status().weights?.lastSetBlock ?? 0) > resultsBlock),
+      { timeoutMs: 120_000 },
     )
     const expected = resultIds(stores[0] as Store)
     const ix = await startIndexer()
@@ -321,6 +432,18 @@ describe('the indexer as an observer peer of a real validator mesh', () => {
     )
     // Results made while it was down can only have come by catch-up (gossip does not replay them).
     await until('the catch-up round to complete', () => ix.observer.status().lastCatchUp?.complete === true)
+    // Backfilled, it scores what the validators scored: the same weights vector as each one's newest.
+    await until(
+      'the restarted indexer to compute the weights every validator set',
+      async () => {
+        await ix.observer.flush()
+        const s = await ix.scores.compute()
+        if (s === undefined) return undefined
+        const mine = JSON.stringify({ uids: s.output.u16.uids, weights: s.output.u16.values })
+        return nodes.every((n) => JSON.stringify(n.status().weights?.lastWeights ?? null) === mine)
+      },
+      { timeoutMs: 120_000 },
+    )
   }, 420_000)
 })
 
