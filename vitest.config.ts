@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config'
 // Multi-process mesh tests (many node processes, a devnet) each load the 2-core machines fully; run in
 // parallel with each other or with the rest they time out on catch-up windows. They form a second group that
 // starts after everything else and runs one file at a time.
-const MESH_FILES = ['test/e2e/**/*.test.ts', 'test/faults/mesh-hostile.test.ts']
+const MESH_FILES = ['test/e2e/**/*.test.ts', 'test/faults/mesh-*.test.ts']
 
 export default defineConfig({
   resolve: { conditions: ['source'] },

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_UID_RANGE } from './runtime/uid-pool.js'
 
 /**
  * The evaluator's configuration, a section of the node config (`[evaluator]` in TOML,
@@ -23,6 +24,24 @@ export const evaluatorConfigSchema = z.strictObject({
       cpuSeconds: z.number().int().min(1).default(3600).describe('CPU-time limit per policy (seconds)'),
       maxProcesses: z.number().int().min(1).default(256).describe('process/thread limit per policy'),
       scratchMb: z.number().int().min(1).default(512).describe('scratch space per policy (MiB)'),
+      uidRange: z
+        .strictObject({
+          first: z
+            .number()
+            .int()
+            .min(1000)
+            .max(4_000_000_000)
+            .default(DEFAULT_UID_RANGE.first)
+            .describe('first host uid a policy may run as when the node is root'),
+          count: z
+            .number()
+            .int()
+            .min(1)
+            .max(1_000_000)
+            .default(DEFAULT_UID_RANGE.count)
+            .describe('uids in the range: each running policy holds one, so its process limit is its own'),
+        })
+        .prefault({}),
     })
     .prefault({}),
   kubernetes: z

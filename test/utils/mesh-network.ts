@@ -11,6 +11,7 @@ import {
   prepareValidator,
 } from '#node'
 import { type Chain, createDevChain, type DevChain, saveNodeKey, writeHotkeyFile } from '#protocol'
+import { type IndexerProcess, prepareIndexer } from './indexer-process.js'
 import { type NodeProcess, nodeProcess } from './node-process.js'
 import { makeTempDir, type TempDir } from './temp-dir.js'
 
@@ -37,6 +38,12 @@ export interface MeshNetworkInit {
   advanceBlocks?: number
   /** Merged over the generated TOML of every node (e.g. `{ light: true }`, `{ jobs: { replicas: 3 } }`). */
   config?: Record<string, unknown>
+  /**
+   * Also run the backend indexer as a process (`net.indexer`): its observer key is made first and its peer
+   * id listed in every node's `mesh.observers`; `startAll` and `close` start and stop it with the nodes.
+   * @default false
+   */
+  indexer?: boolean
 }
 
 /** A running test network: dev chain + dev hub + subnet + node processes (started by `startAll`). */
@@ -54,15 +61,18 @@ export interface MeshNetwork {
   readonly prepared: PreparedValidator[]
   /** The hotkeys of `extraValidators`. */
   readonly extra: DevAccountKey[]
+  /** The indexer process, with `indexer: true`. */
+  readonly indexer: IndexerProcess | undefined
   /** Append peer records (hex lines) to peers.hex; nodes read it when they start. */
   addPeerRecords(records: readonly Uint8Array[]): void
-  /** Start every node (concurrently) and wait until each answers /status. */
+  /** Start every node and the indexer (concurrently) and wait until each answers. */
   startAll(): Promise<void>
   /** Log tails of every node, for failure messages. */
   logs(lines?: number): string
   /**
-   * Stop every node (SIGTERM, then SIGKILL), the hub and the chain; remove the directory unless `keep` or
-   * `KINITRO_KEEP_MESH=1` (then its path goes to stderr: node logs are `<dir>/validator-<i>/node.log`).
+   * Stop every node and the indexer (SIGTERM, then SIGKILL), the hub and the chain; remove the directory unless
+   * `keep` or `KINITRO_KEEP_MESH=1` (then its path goes to stderr: node logs are `<dir>/validator-<i>/node.log`,
+   * the indexer's `<dir>/indexer/indexer.log`).
    */
   close(opts?: { keep?: boolean }): Promise<void>
 }
@@ -107,8 +117,9 @@ export async function createMeshNetwork(init: MeshNetworkInit): Promise<MeshNetw
   const chain = dev.client(NETUID)
   const nodes: NodeProcess[] = []
   let hub: DevHub | undefined
+  let indexer: IndexerProcess | undefined
   const close = async (opts: { keep?: boolean } = {}): Promise<void> => {
-    await Promise.all(nodes.map((n) => n.stop()))
+    await Promise.all([...nodes.map((n) => n.stop()), indexer?.stop()])
     await chain.close()
     await hub?.stop()
     await dev.close()
@@ -140,6 +151,18 @@ export async function createMeshNetwork(init: MeshNetworkInit): Promise<MeshNetw
     const hexLine = (b: Uint8Array): string => `${Buffer.from(b).toString('hex')}\n`
     writeFileSync(peersFile, prepared.map((p) => hexLine(p.record)).join(''))
     writeFileSync(manifestsFile, hexLine(subnet.manifest))
+    if (init.indexer === true) {
+      // The observer models the mesh's assignment, so it takes the replicas and silence the nodes run with.
+      const jobs = (init.config?.jobs ?? {}) as Record<string, unknown>
+      indexer = await prepareIndexer({
+        dataDir: join(dir, 'indexer'),
+        netuid: NETUID,
+        chainUrl: dev.url,
+        peerRecords: peersFile,
+        jobs: Object.fromEntries(Object.entries(jobs).filter(([k]) => k === 'replicas' || k === 'silenceBlocks')),
+      })
+    }
+    const observers = indexer === undefined ? {} : { observers: [indexer.peerId] }
     for (const [i, v] of own.entries()) {
       const dataDir = join(dir, `validator-${i}`)
       mkdirSync(dataDir, { recursive: true, mode: 0o700 })
@@ -161,7 +184,7 @@ export async function createMeshNetwork(init: MeshNetworkInit): Promise<MeshNetw
           log: { level: 'info' },
           chain: { kind: 'dev', url: dev.url },
           wallet: { name: `validator-${i}`, hotkey: 'default', path: wallets },
-          mesh: { listen: [p.listen], peerRecords: peersFile, manifests: manifestsFile },
+          mesh: { listen: [p.listen], peerRecords: peersFile, manifests: manifestsFile, ...observers },
           weights: { intervalBlocks: 10 },
           health: { port: healthPort },
           evaluator: { workers: 1, fetch: { hubUrl: hub.url, allowInsecureHttp: true } },
@@ -182,9 +205,10 @@ export async function createMeshNetwork(init: MeshNetworkInit): Promise<MeshNetw
       nodes,
       prepared,
       extra: subnet.validators.slice(init.nodes),
+      indexer,
       addPeerRecords: (records) => appendFileSync(peersFile, records.map(hexLine).join('')),
       async startAll() {
-        await Promise.all(nodes.map((n) => n.start()))
+        await Promise.all([...nodes.map((n) => n.start()), indexer?.start()])
       },
       logs: (lines = 30) => nodes.map((n) => `--- ${n.name} ---\n${n.logTail(lines)}`).join('\n'),
       close,

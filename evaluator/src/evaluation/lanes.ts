@@ -1,6 +1,7 @@
 import type { Logger } from '#protocol'
 import { silentLogger } from '#protocol'
 import { createPolicyClient } from '../policy/client.js'
+import { PolicyCallError } from '../policy/errors.js'
 import type { PolicyClient, PolicyLimits } from '../policy/types.js'
 import type { PolicyHandle, PolicySource, ResourceLimits, Runtime } from '../runtime/types.js'
 
@@ -23,6 +24,47 @@ export const DEFAULT_RESOURCE_LIMITS: Readonly<ResourceLimits> = {
   maxProcesses: 256,
   wallClockMs: 2 * 60 * 60 * 1000,
   scratchMiB: 512,
+}
+
+/** How long a call that looks like a crash waits for the runtime to say why the process died. */
+export const EXIT_REASON_WAIT_MS = 1500
+
+/** Failures that only say the connection went away; the runtime may know the process hit a limit. */
+const CRASH_LIKE = new Set(['policy_crashed', 'policy_connection_refused'])
+
+/**
+ * The client, but a call that fails as a crash is recorded with the runtime's reason when the process was
+ * killed at a limit (`policy_resource_limit`, `policy_episode_deadline`): the HTTP side only sees the
+ * socket close, and a miner needs to know the policy ran out of memory, not that it "crashed".
+ */
+function withExitReason(client: PolicyClient, handle: PolicyHandle): PolicyClient {
+  const refine = async <T>(call: Promise<T>): Promise<T> => {
+    try {
+      return await call
+    } catch (err) {
+      if (!(err instanceof PolicyCallError) || !CRASH_LIKE.has(err.failure)) throw err
+      let timer: NodeJS.Timeout | undefined
+      const exit = await Promise.race([
+        handle.exited,
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), EXIT_REASON_WAIT_MS)
+        }),
+      ])
+      clearTimeout(timer)
+      const reason = exit?.reason
+      if (reason === undefined || reason === 'policy_crashed') throw err
+      throw new PolicyCallError(reason, err.op, `${err.detail} (process exit: ${reason})`, err.latencyMs, {
+        cause: err,
+      })
+    }
+  }
+  return {
+    endpoint: client.endpoint,
+    health: (signal) => refine(client.health(signal)),
+    reset: (config, signal) => refine(client.reset(config, signal)),
+    act: (obs, expected, signal) => refine(client.act(obs, expected, signal)),
+    close: () => client.close(),
+  }
 }
 
 /**
@@ -58,7 +100,7 @@ export async function startPolicyLanes(opts: {
         opts.signal,
       )
       handles.push(handle)
-      clients.push(createPolicyClient(handle.endpoint, { limits: opts.limits, logger: log }))
+      clients.push(withExitReason(createPolicyClient(handle.endpoint, { limits: opts.limits, logger: log }), handle))
     }
   } catch (err) {
     await stop()

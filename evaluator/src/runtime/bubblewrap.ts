@@ -8,6 +8,12 @@ export const SANDBOX_SOCKET_DIR = '/run/kinitro'
 export const SANDBOX_FORWARDER = '/opt/kinitro/forwarder.mjs'
 /** The policy's port inside its own network namespace; every sandbox has its own `lo`, so no clashes. */
 export const SANDBOX_PORT = 8000
+/**
+ * The uid/gid a policy sees inside the sandbox when it runs as a pooled host uid: nobody, which the
+ * mounted /etc/passwd names (`getpass.getuser()`, `os.userInfo()` need an entry). Only the view changes:
+ * the kernel checks and counts the host uid.
+ */
+export const SANDBOX_UID = 65_534
 
 /** The minimal /etc: dynamic linker cache, name service basics, time zone, and Debian's alternatives links. */
 const ETC_FILES = [
@@ -65,11 +71,14 @@ export interface SandboxMounts {
   interpreterPrefix?: string
   tmpMiB: number
   env: Readonly<Record<string, string>>
+  /** uid and gid inside the sandbox (`--uid`/`--gid`); undefined keeps the host ones. */
+  insideId?: number
 }
 
 /** bwrap argv (without the command) for one policy. */
 export function sandboxArgs(m: SandboxMounts): string[] {
   const args = [...baseArgs()]
+  if (m.insideId !== undefined) args.push('--uid', String(m.insideId), '--gid', String(m.insideId))
   for (const file of ETC_FILES) args.push('--ro-bind-try', file, file)
   args.push('--size', String(m.tmpMiB * 1024 * 1024), '--tmpfs', '/tmp')
   args.push('--ro-bind', m.policyDir, SANDBOX_POLICY_DIR)

@@ -7,6 +7,7 @@ export const RUNTIME_ERROR_CODES = [
   'EVAL_RUNTIME_POLICY_UNHEALTHY',
   'EVAL_RUNTIME_SANDBOX_UNAVAILABLE',
   'EVAL_RUNTIME_INTERPRETER_UNREACHABLE',
+  'EVAL_RUNTIME_UIDS_EXHAUSTED',
   'EVAL_RUNTIME_BAD_SOURCE',
   'EVAL_RUNTIME_IMAGE_NOT_PINNED',
   'EVAL_RUNTIME_INSECURE_REFUSED',
@@ -62,6 +63,8 @@ export const RUNTIME_ERROR_FIXES: Readonly<Record<RuntimeErrorCode, string>> = {
     "install bubblewrap (apt-get install bubblewrap) and allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1), or set sandbox: 'auto'",
   EVAL_RUNTIME_INTERPRETER_UNREACHABLE:
     'install the interpreter where the sandbox user can read it (e.g. /usr or /opt, not under /root), or set runAsUid: null',
+  EVAL_RUNTIME_UIDS_EXHAUSTED:
+    'every uid of evaluator.runtime.uidRange runs a policy (of this or another process on the host); raise uidRange.count or run fewer policies at once; the job is retried',
   EVAL_RUNTIME_BAD_SOURCE: 'pass an existing policy directory and a non-empty command',
   EVAL_RUNTIME_IMAGE_NOT_PINNED: 'pin the policy image by digest (name@sha256:<64 hex>) in the commitment',
   EVAL_RUNTIME_INSECURE_REFUSED:

@@ -51,3 +51,20 @@ export function classifyExit(
   if (OUT_OF_MEMORY.some((re) => re.test(logs))) return 'policy_resource_limit'
   return 'policy_crashed'
 }
+
+/**
+ * Why a policy stopped while we were stopping it: only evidence of a limit counts. The exit event can come
+ * after stop() began even when the policy died first (a memory hog killed mid-/act: the evaluator sees the
+ * dropped connection, ends the episode and stops the lanes before the exit is reaped), so `stopping` alone
+ * must not erase the reason. Our own SIGTERM/SIGKILL and a clean exit on our SIGTERM are not the policy's.
+ */
+export function classifyExitWhileStopping(
+  code: number | null,
+  signal: string | null,
+  logs: string,
+  viaWrapper: boolean,
+): PolicyExit['reason'] {
+  if (signal === 'SIGTERM' || signal === 'SIGKILL' || code === 0) return undefined
+  const reason = classifyExit(code, signal, logs, viaWrapper)
+  return reason === 'policy_resource_limit' ? reason : undefined
+}

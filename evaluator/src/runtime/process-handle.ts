@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 import { promises as fs } from 'node:fs'
 import type { Logger } from '#protocol'
 import type { PolicyEndpoint } from '../policy/types.js'
-import { classifyExit } from './limits.js'
+import { classifyExit, classifyExitWhileStopping } from './limits.js'
 import type { LogRing } from './log-ring.js'
 import type { PolicyExit, PolicyHandle, ResourceLimits } from './types.js'
 
@@ -22,6 +22,10 @@ export interface ProcessHandleInit {
   limits: ResourceLimits
   stopGraceMs: number
   log: Logger
+  /** Host uid the policy runs as; undefined when it is the evaluator's own. */
+  uid?: number
+  /** Called once stop() has freed everything, before `stopped` settles (hands the uid back). */
+  onStopped?: () => void
 }
 
 /** One local policy: a detached process group (bwrap or prlimit at its head) plus its run directory. */
@@ -32,6 +36,8 @@ export class ProcessPolicyHandle implements PolicyHandle {
   /** Settles once stop() has freed everything. */
   readonly stopped: Promise<void>
   readonly pid: number | undefined
+  /** Host uid the policy runs as; undefined when it is the evaluator's own. */
+  readonly uid: number | undefined
   #init: ProcessHandleInit
   #exit: PolicyExit | undefined
   #stopping = false
@@ -45,6 +51,7 @@ export class ProcessPolicyHandle implements PolicyHandle {
     this.endpoint = init.endpoint
     this.isolation = init.isolation
     this.pid = init.child.pid
+    this.uid = init.uid
     this.stopped = new Promise((resolve) => {
       this.#resolveStopped = resolve
     })
@@ -55,10 +62,13 @@ export class ProcessPolicyHandle implements PolicyHandle {
         if (this.#exit) return
         clearTimeout(this.#wallTimer)
         const exit: PolicyExit = { code, signal }
-        if (this.#deadlineHit) exit.reason = 'policy_episode_deadline'
-        else if (!this.#stopping) {
-          exit.reason = classifyExit(code, signal, init.ring.text(), init.isolation === 'bubblewrap')
-        }
+        const viaWrapper = init.isolation === 'bubblewrap'
+        const reason = this.#deadlineHit
+          ? 'policy_episode_deadline'
+          : this.#stopping
+            ? classifyExitWhileStopping(code, signal, init.ring.text(), viaWrapper)
+            : classifyExit(code, signal, init.ring.text(), viaWrapper)
+        if (reason !== undefined) exit.reason = reason
         this.#exit = exit
         // The head is gone, but a plain process may have left children in its group.
         this.#killGroup('SIGKILL')
@@ -129,6 +139,7 @@ export class ProcessPolicyHandle implements PolicyHandle {
     await fs.rm(this.#init.runDir, { recursive: true, force: true }).catch((err: unknown) => {
       this.#init.log.warn('scratch dir not removed', { runDir: this.#init.runDir }, err)
     })
+    this.#init.onStopped?.()
     this.#resolveStopped()
   }
 

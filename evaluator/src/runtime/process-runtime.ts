@@ -7,11 +7,11 @@ import { fileURLToPath } from 'node:url'
 import { type Logger, silentLogger } from '#protocol'
 import {
   probeBubblewrap,
-  type RunAs,
   SANDBOX_FORWARDER,
   SANDBOX_PORT,
   SANDBOX_SCRATCH_DIR,
   SANDBOX_SOCKET_DIR,
+  SANDBOX_UID,
   sandboxArgs,
 } from './bubblewrap.js'
 import { runtimeError } from './errors.js'
@@ -21,6 +21,14 @@ import { prlimitArgs } from './limits.js'
 import { LogRing } from './log-ring.js'
 import { type ProcessIsolation, ProcessPolicyHandle } from './process-handle.js'
 import type { PolicyHandle, PolicySource, ResourceLimits, Runtime } from './types.js'
+import {
+  claimPolicyUser,
+  type PolicyUser,
+  policyIdentity,
+  probeRunAs,
+  rangeOverlaps,
+  type UidRange,
+} from './uid-pool.js'
 
 /** Options of {@link createProcessRuntime}; plain data. */
 export interface ProcessRuntimeInit {
@@ -47,13 +55,21 @@ export interface ProcessRuntimeInit {
   /** RLIMIT_NOFILE. @default 256 */
   maxOpenFiles?: number
   /**
-   * Host uid/gid the policy runs as. The kernel exempts uid 0 from the process-count limit and root can
-   * read every file, so when the validator is root this defaults to nobody (65534); `null` keeps the
-   * validator's uid. @default 65534 when root, else null
+   * One host uid/gid every policy runs as, instead of a uid of its own from `uidRange`; `null` keeps the
+   * validator's uid. A shared uid means a shared process budget: RLIMIT_NPROC counts every process of the
+   * uid on the host, so one fork-bombing policy starves the others (plain processes; bubblewrap on kernels
+   * before 5.14). @default undefined: a pooled uid per policy when root, else the validator's uid
    */
   runAsUid?: number | null
-  /** @default same as runAsUid */
+  /** The policies' gid. @default the policy's uid */
   runAsGid?: number | null
+  /**
+   * Host uids policies run as when the validator is root (and `runAsUid` is not given): each running
+   * policy holds one to itself, so its process limit, signals and files are its own. The kernel exempts
+   * uid 0 from the process-count limit and root reads every file, hence never root.
+   * @default DEFAULT_UID_RANGE (200000, 1000 uids)
+   */
+  uidRange?: UidRange
 }
 
 /** Defaults of {@link ProcessRuntimeInit}. */
@@ -97,9 +113,10 @@ export function createProcessRuntime(init: ProcessRuntimeInit = {}): Runtime {
   const opts = { ...defaultProcessRuntimeOptions, ...stripUndefined(init) }
   const log = (init.logger ?? silentLogger).child('evaluator:runtime:process')
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
-  const uid = init.runAsUid === undefined ? (isRoot ? 65534 : null) : init.runAsUid
-  const gid = init.runAsGid === undefined ? uid : init.runAsGid
-  const runAs: RunAs = { ...(uid !== null ? { uid } : {}), ...(gid !== null ? { gid } : {}) }
+  const identity = policyIdentity(init, isRoot)
+  const fixedUid = identity.kind === 'fixed' ? identity.runAs.uid : undefined
+  // Another uid than ours: the policy reaches files only through their "others" bits.
+  const dropsUid = identity.kind === 'pool' || (fixedUid !== undefined && fixedUid !== process.getuid?.())
   const handles = new Set<ProcessPolicyHandle>()
   const resolvedHeads = new Map<string, Promise<ResolvedCommand>>()
   let isolation: Promise<ProcessIsolation> | undefined
@@ -108,11 +125,21 @@ export function createProcessRuntime(init: ProcessRuntimeInit = {}): Runtime {
   const closing = new AbortController()
 
   function chooseIsolation(): Promise<ProcessIsolation> {
+    if (identity.kind === 'pool') {
+      // A policy running as a real account's uid could read that account's files and signal its processes.
+      const overlaps = rangeOverlaps(identity.range)
+      if (overlaps.length > 0) {
+        log.warn('policy uid range overlaps host accounts; set evaluator.runtime.uidRange elsewhere', {
+          range: identity.range,
+          overlaps: overlaps.slice(0, 5),
+        })
+      }
+    }
     if (opts.sandbox === 'none') {
       log.warn('policies run as plain processes without a sandbox', { sandbox: 'none' })
       return Promise.resolve('process')
     }
-    return probeBubblewrap(opts.bwrapPath, runAs).then((reason) => {
+    return probeBubblewrap(opts.bwrapPath, probeRunAs(identity)).then((reason) => {
       if (reason === undefined) {
         log.info('bubblewrap sandbox available', { bwrap: opts.bwrapPath })
         return 'bubblewrap'
@@ -162,9 +189,39 @@ export function createProcessRuntime(init: ProcessRuntimeInit = {}): Runtime {
         reason: `policy dir ${source.dir} missing or command empty`,
       })
     }
+    const user = await claimPolicyUser(identity)
+    if (user === undefined) {
+      const range = identity.kind === 'pool' ? identity.range : undefined
+      throw runtimeError({
+        ...meta,
+        code: 'EVAL_RUNTIME_UIDS_EXHAUSTED',
+        failure: 'validator_overloaded',
+        reason: `every uid of ${range?.first}+${range?.count} runs a policy`,
+      })
+    }
+    let handle: ProcessPolicyHandle
+    try {
+      handle = await launch(source, limits, mode, meta, user)
+    } catch (err) {
+      user.release()
+      throw err
+    }
+    handles.add(handle)
+    void handle.stopped.then(() => handles.delete(handle))
+    return awaitHealthy(handle, meta, signal)
+  }
+
+  /** Everything from the command to a spawned process; throws before any process exists, else returns it. */
+  async function launch(
+    source: PolicySource,
+    limits: ResourceLimits,
+    mode: ProcessIsolation,
+    meta: { runtime: string; label: string },
+    user: PolicyUser,
+  ): Promise<ProcessPolicyHandle> {
+    const { runAs } = user
     // Resolving a pyenv shim runs the interpreter once (~1 s); cache per executable name.
     const head = source.command[0] as string
-    const dropsUid = uid !== null && uid !== process.getuid?.()
     const cacheKey = `${dropsUid ? 'sandbox' : 'self'}:${head}`
     let resolvedHead = resolvedHeads.get(cacheKey)
     if (!resolvedHead) {
@@ -184,7 +241,7 @@ export function createProcessRuntime(init: ProcessRuntimeInit = {}): Runtime {
           ...meta,
           code: 'EVAL_RUNTIME_INTERPRETER_UNREACHABLE',
           failure: 'validator_sandbox_unavailable',
-          reason: `${exe} is not readable by uid ${uid}`,
+          reason: `${exe} is not readable by the policy's uid ${runAs.uid}`,
         })
       }
     }
@@ -194,16 +251,20 @@ export function createProcessRuntime(init: ProcessRuntimeInit = {}): Runtime {
     const socketDir = join(runDir, 'sock')
     await fs.mkdir(scratchDir)
     await fs.mkdir(socketDir)
-    if (uid !== null && isRoot) {
+    if (runAs.uid !== undefined && isRoot) {
       await fs.chmod(runDir, 0o711)
-      for (const dir of [scratchDir, socketDir]) await fs.chown(dir, uid, gid ?? uid)
+      // Private to this policy's uid: with a uid per policy, others no longer share (and read) its files.
+      for (const dir of [scratchDir, socketDir]) {
+        await fs.chown(dir, runAs.uid, runAs.gid ?? runAs.uid)
+        await fs.chmod(dir, 0o700)
+      }
     }
     // A policy folder the policy's uid cannot read (e.g. a checkout or data dir under /root) is staged into
     // the run directory instead: copying costs a little at start, refusing would make a root-owned data dir
     // unusable. The forwarder is staged always, for the same reason and because it is tiny.
     const policyDir = policyReachable ? source.dir : join(runDir, 'policy')
     if (!policyReachable) {
-      log.warn('policy folder not readable by the policy uid; staging a copy', { dir: source.dir, uid })
+      log.warn('policy folder not readable by the policy uid; staging a copy', { dir: source.dir, uid: runAs.uid })
       await fs.cp(source.dir, policyDir, { recursive: true, dereference: false, verbatimSymlinks: true })
       await makeReadable(policyDir)
     }
@@ -234,6 +295,7 @@ export function createProcessRuntime(init: ProcessRuntimeInit = {}): Runtime {
           interpreterPrefix: resolved.prefix,
           tmpMiB: Math.max(1, Math.floor(limits.scratchMiB)),
           env,
+          ...(identity.kind === 'pool' ? { insideId: SANDBOX_UID } : {}),
         })
         // The forwarder starts before prlimit applies, so the policy's address-space limit does not bind it;
         // it still counts towards the process limit (node holds ~7 threads).
@@ -281,11 +343,21 @@ export function createProcessRuntime(init: ProcessRuntimeInit = {}): Runtime {
       limits,
       stopGraceMs: opts.stopGraceMs,
       log,
+      ...(runAs.uid === undefined ? {} : { uid: runAs.uid }),
+      // After stop() the group is gone (or logged as outliving it; the host scan then skips its uid).
+      onStopped: user.release,
     })
-    handles.add(handle)
-    void handle.stopped.then(() => handles.delete(handle))
-    log.debug('policy spawned', { label: source.label, pid: child.pid, isolation: mode })
+    log.debug('policy spawned', { label: source.label, pid: child.pid, isolation: mode, uid: runAs.uid })
+    return handle
+  }
 
+  /** Resolves with the handle once /health answers; else stops it and throws why. */
+  async function awaitHealthy(
+    handle: ProcessPolicyHandle,
+    meta: { runtime: string; label: string },
+    signal?: AbortSignal,
+  ): Promise<PolicyHandle> {
+    const endpoint = handle.endpoint
     const health = await waitHealthy(endpoint, {
       deadlineMs: opts.startTimeoutMs,
       signal: signal ? AbortSignal.any([signal, closing.signal]) : closing.signal,
@@ -352,7 +424,7 @@ const hasSetpriv = existsSync(SETPRIV)
  * Tie the policy's outermost process to this one: `setpriv --pdeathsig KILL` makes the kernel kill it when
  * the evaluator process dies (SIGKILL, a crashed test worker), and bwrap's `--die-with-parent` takes the
  * sandbox with it. Without it a policy started in its own session outlives a killed evaluator and keeps
- * holding the shared policy uid's process budget.
+ * holding its uid's process budget.
  */
 function withParentDeath(argv: readonly string[]): string[] {
   return hasSetpriv ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...argv] : [...argv]

@@ -146,6 +146,7 @@ export function runtimeFromConfig(config: EvaluatorConfig, logger: Logger): Runt
   return createProcessRuntime({
     sandbox: r.sandbox,
     startTimeoutMs: r.startTimeoutMs,
+    uidRange: r.uidRange,
     logger,
   })
 }

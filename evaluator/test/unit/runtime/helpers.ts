@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { Logger } from '#protocol'
 import { probeBubblewrap } from '../../../src/runtime/bubblewrap.js'
 import type { ResourceLimits } from '../../../src/runtime/types.js'
+import { DEFAULT_UID_RANGE } from '../../../src/runtime/uid-pool.js'
 
 export const POLICIES_DIR = fileURLToPath(new URL('../../fixtures/policies/', import.meta.url))
 
@@ -14,19 +15,11 @@ export const ROOMY: ResourceLimits = {
   scratchMiB: 16,
 }
 
-/**
- * The uid these tests' policies run as (root only; otherwise the runtime keeps ours). RLIMIT_NPROC counts
- * every process and thread of a uid on the host, so under the shared 65534 the process-count cases failed
- * to start whenever other test files ran policies at the same moment (seen in CI: policy_start_failed at
- * once). A uid of this worker's own keeps their budget to themselves.
- */
-export const TEST_RUN_AS: { runAsUid?: number } =
-  process.getuid?.() === 0 ? { runAsUid: 62_000 + (process.pid % 2_000) } : {}
-
 /** Why bubblewrap cannot run here as the sandbox uid (tests needing it skip with this reason), or undefined. */
 export function bwrapUnusable(): Promise<string | undefined> {
   const root = process.getuid?.() === 0
-  return probeBubblewrap('/usr/bin/bwrap', root ? { uid: 65534, gid: 65534 } : {})
+  const uid = DEFAULT_UID_RANGE.first
+  return probeBubblewrap('/usr/bin/bwrap', root ? { uid, gid: uid } : {})
 }
 
 /** A logger that keeps what it receives, so tests can assert warnings were logged. */

@@ -7,7 +7,7 @@ import type { ProcessPolicyHandle } from '../../../src/runtime/process-handle.js
 import { createProcessRuntime } from '../../../src/runtime/process-runtime.js'
 import type { Runtime } from '../../../src/runtime/types.js'
 import { postJson } from '../../compliance/runtime.suite.js'
-import { bwrapUnusable, groupAlive, POLICIES_DIR, ROOMY, recordingLogger, TEST_RUN_AS } from './helpers.js'
+import { bwrapUnusable, groupAlive, POLICIES_DIR, ROOMY, recordingLogger } from './helpers.js'
 
 const skipBwrap = await bwrapUnusable()
 const modes = [
@@ -19,7 +19,7 @@ if (skipBwrap) console.warn(`bubblewrap cases skipped: ${skipBwrap}`)
 const source = (command: string[]) => ({ dir: POLICIES_DIR, command, label: 'test' })
 
 describe.each(modes)('process runtime, sandbox=$sandbox', ({ sandbox, isolation }) => {
-  const runtime: Runtime = createProcessRuntime({ sandbox, startTimeoutMs: 10_000, ...TEST_RUN_AS })
+  const runtime: Runtime = createProcessRuntime({ sandbox, startTimeoutMs: 10_000 })
   afterAll(() => runtime.close())
 
   it('starts a good policy that answers /health and /act through its endpoint; stop frees everything', async () => {
@@ -56,7 +56,7 @@ describe.each(modes)('process runtime, sandbox=$sandbox', ({ sandbox, isolation 
   })
 
   it('rejects with policy_health_failed when the policy never becomes healthy, within the deadline', async () => {
-    const rt = createProcessRuntime({ sandbox, startTimeoutMs: 1_000, ...TEST_RUN_AS })
+    const rt = createProcessRuntime({ sandbox, startTimeoutMs: 1_000 })
     const t0 = Date.now()
     const err = await rt.start(source(['node', 'unhealthy.mjs', '{port}']), ROOMY).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RuntimeError)
@@ -125,7 +125,7 @@ describe.each(modes)('process runtime, sandbox=$sandbox', ({ sandbox, isolation 
 describe('process runtime sandbox selection', () => {
   it('falls back to a plain process under auto with a loud warning when bwrap is unusable', async () => {
     const logger = recordingLogger()
-    const rt = createProcessRuntime({ sandbox: 'auto', bwrapPath: '/nonexistent/bwrap', logger, ...TEST_RUN_AS })
+    const rt = createProcessRuntime({ sandbox: 'auto', bwrapPath: '/nonexistent/bwrap', logger })
     const handle = await rt.start(source(['node', 'echo.mjs', '{port}']), ROOMY)
     expect(handle.isolation).toBe('process')
     expect(logger.lines.some((l) => l.level === 'warn' && l.msg.startsWith('SANDBOX UNAVAILABLE'))).toBe(true)
@@ -149,7 +149,7 @@ describe('process runtime sandbox selection', () => {
       expect((await stat(dir)).mode & 0o077).toBe(0)
       await copyFile(join(POLICIES_DIR, 'echo.mjs'), join(dir, 'echo.mjs'))
       const logger = recordingLogger()
-      const rt = createProcessRuntime({ sandbox: 'none', logger, ...TEST_RUN_AS })
+      const rt = createProcessRuntime({ sandbox: 'none', logger })
       const handle = await rt.start({ dir, command: ['node', 'echo.mjs', '{port}'], label: 'private' }, ROOMY)
       try {
         expect(logger.lines.some((l) => l.msg.includes('staging a copy'))).toBe(true)
@@ -164,7 +164,7 @@ describe('process runtime sandbox selection', () => {
 
   it('logs the warning in plain-process mode', async () => {
     const logger = recordingLogger()
-    const rt = createProcessRuntime({ sandbox: 'none', logger, ...TEST_RUN_AS })
+    const rt = createProcessRuntime({ sandbox: 'none', logger })
     const handle = await rt.start(source(['node', 'echo.mjs', '{port}']), ROOMY)
     expect(logger.lines.some((l) => l.level === 'warn' && l.msg.includes('without a sandbox'))).toBe(true)
     await handle.stop()

@@ -8,13 +8,13 @@ import type { RuntimeError } from '../../../src/runtime/errors.js'
 import { httpGet } from '../../../src/runtime/health.js'
 import { createProcessRuntime } from '../../../src/runtime/process-runtime.js'
 import type { PolicyHandle } from '../../../src/runtime/types.js'
-import { bwrapUnusable, POLICIES_DIR, ROOMY, TEST_RUN_AS } from './helpers.js'
+import { bwrapUnusable, POLICIES_DIR, ROOMY } from './helpers.js'
 
 const skip = await bwrapUnusable()
 const REPO_FILE = fileURLToPath(new URL('../../../../package.json', import.meta.url))
 
 describe.skipIf(skip !== undefined)(`bubblewrap sandbox${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  const runtime = createProcessRuntime({ sandbox: 'bubblewrap', startTimeoutMs: 10_000, ...TEST_RUN_AS })
+  const runtime = createProcessRuntime({ sandbox: 'bubblewrap', startTimeoutMs: 10_000 })
   let tcp: Server
   let tcpPort = 0
   let accepted = 0
@@ -64,6 +64,10 @@ describe.skipIf(skip !== undefined)(`bubblewrap sandbox${skip ? ` (skipped: ${sk
   it('cannot read host files that are not mounted (/root, the repository)', () => {
     expect(probe.readRoot).toBe('ENOENT')
     expect(probe.readRepo).toBe('ENOENT')
+  })
+
+  it.skipIf(process.getuid?.() !== 0)('sees itself as nobody while the host runs it as a pooled uid', () => {
+    expect(probe.uid).toBe(65_534)
   })
 
   it('runs in its own pid namespace with a cleared environment', () => {

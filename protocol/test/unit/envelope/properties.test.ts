@@ -10,6 +10,13 @@ import type { SyncFrameKind } from '../../../src/validation/sync.js'
 import { bodyArbs } from '../messages/arbitraries.js'
 import { HEAD, type Keys, loadKeys, NETUID, signerFor } from '../messages/fixtures.js'
 
+/**
+ * Cases per property: the defaults give ~4,600 per run (CI). `KINITRO_FUZZ_SCALE=20` is the long variant
+ * (~90,000 cases, a few minutes).
+ */
+const FUZZ_SCALE = Number(process.env.KINITRO_FUZZ_SCALE ?? 1)
+const runs = (n: number): number => Math.max(1, Math.round(n * FUZZ_SCALE))
+
 let keys: Keys
 beforeAll(async () => {
   keys = await loadKeys()
@@ -30,6 +37,7 @@ describe.each(MESSAGE_TYPES)('%s properties', (type: MessageType) => {
       fc.property(bodyArbs(keys)[type], (body) => {
         expect(decodeBody(type, encodeBody(type, body))).toEqual(body)
       }),
+      { numRuns: runs(100) },
     )
   })
 
@@ -40,7 +48,7 @@ describe.each(MESSAGE_TYPES)('%s properties', (type: MessageType) => {
         const msg = openEnvelope(bytes, { netuid: NETUID, expectedType: type, headBlock: HEAD })
         expect(msg.body).toEqual(body)
       }),
-      { numRuns: 50 },
+      { numRuns: runs(50) },
     )
   })
 
@@ -54,13 +62,14 @@ describe.each(MESSAGE_TYPES)('%s properties', (type: MessageType) => {
         expect(messageId(flipped)).not.toEqual(messageId(bytes))
         expect(() => openEnvelope(flipped, { netuid: NETUID, headBlock: HEAD }), `bit ${bit}`).toThrow(ValidationError)
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     )
   })
 
   it('decoding arbitrary bytes as this body type throws only ValidationErrors', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => onlyValidationErrors(() => decodeBody(type, bytes))),
+      { numRuns: runs(100) },
     )
   })
 
@@ -75,7 +84,7 @@ describe.each(MESSAGE_TYPES)('%s properties', (type: MessageType) => {
           onlyValidationErrors(() => openEnvelope(bytes, { netuid: NETUID, headBlock: HEAD }))
         },
       ),
-      { numRuns: 50 },
+      { numRuns: runs(50) },
     )
   })
 })
@@ -87,7 +96,7 @@ describe('arbitrary bytes', () => {
         onlyValidationErrors(() => decodeEnvelope(bytes))
         onlyValidationErrors(() => openEnvelope(bytes, { netuid: NETUID, headBlock: HEAD }))
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     )
   })
 
@@ -117,6 +126,7 @@ describe('arbitrary bytes', () => {
           onlyValidationErrors(() => openEnvelope(bytes, { netuid: NETUID }))
         },
       ),
+      { numRuns: runs(500) },
     )
   })
 
@@ -133,7 +143,7 @@ describe('arbitrary bytes', () => {
       fc.property(fc.constantFrom(...kinds), fc.uint8Array({ maxLength: 1024 }), (kind, bytes) =>
         onlyValidationErrors(() => decodeSyncFrame(kind, bytes)),
       ),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     )
   })
 })
