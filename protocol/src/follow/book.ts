@@ -1,6 +1,6 @@
 import { competitionFamilies } from '../jobs/derive.js'
 import { isRerunJob } from '../jobs/rerun.js'
-import { takeOverCandidates } from '../jobs/takeover.js'
+import { mayHoldSlot, takeOverCandidates } from '../jobs/takeover.js'
 import type { CompetitionManifest, JobAnnouncement } from '../proto/kinitro.js'
 
 /** A job this node knows: derived by its planner or accepted from the mesh, with its rendezvous ranking. */
@@ -24,12 +24,16 @@ export interface JobBook {
   get(idHex: string): KnownJob | undefined
   /** Record a job status (or result) from `hotkey` at `block`. */
   sawStatus(idHex: string, hotkey: string, block: number): void
-  /** Validators that may evaluate the job now: the assignees plus take-overs past `silenceBlocks`. */
-  holders(idHex: string, head: number, silenceBlocks: number): string[]
+  /** Whether a status or result of `hotkey` at `block` can come from a slot holder (see `mayHoldSlot`). */
+  mayHold(idHex: string, hotkey: string, block: number, silenceBlocks: number): boolean
   /** Jobs `hotkey` should take over at `head`. */
   takeOversFor(hotkey: string, head: number, silenceBlocks: number): KnownJob[]
   size(): number
 }
+
+/** A re-run is planned at the owner's action, mid-cycle: silence counts from then, not the cycle start. */
+const sinceOf = (job: KnownJob): number =>
+  isRerunJob(job.announcement) ? job.announcement.block : job.announcement.cycleStartBlock
 
 export function createJobBook(): JobBook {
   const jobs = new Map<string, KnownJob>()
@@ -39,8 +43,7 @@ export function createJobBook(): JobBook {
     return takeOverCandidates({
       ranking: job.ranking,
       r: Math.max(1, Math.min(job.replicas, job.ranking.length)),
-      // A re-run is planned at the owner's action, mid-cycle: silence counts from then, not the cycle start.
-      since: isRerunJob(job.announcement) ? job.announcement.block : job.announcement.cycleStartBlock,
+      since: sinceOf(job),
       lastStatusBlock: statuses.get(job.idHex) ?? new Map(),
       head,
       silenceBlocks,
@@ -68,12 +71,17 @@ export function createJobBook(): JobBook {
       }
       if ((m.get(hotkey) ?? -1) < block) m.set(hotkey, block)
     },
-    holders(id, head, silenceBlocks) {
+    mayHold(id, hotkey, block, silenceBlocks) {
       const job = jobs.get(id)
-      if (job === undefined) return []
-      const out = new Set(job.ranking.slice(0, job.replicas))
-      for (const t of takeOvers(job, head, silenceBlocks)) out.add(t.hotkey)
-      return [...out]
+      if (job === undefined) return false
+      return mayHoldSlot({
+        ranking: job.ranking,
+        r: job.replicas,
+        since: sinceOf(job),
+        silenceBlocks,
+        hotkey,
+        block,
+      })
     },
     takeOversFor(hotkey, head, silenceBlocks) {
       const out: KnownJob[] = []

@@ -68,21 +68,54 @@ export function createCatchUpLoop(init: CatchUpLoopInit): CatchUpLoop {
   let running: Promise<void> | undefined
   let lastBlock = -Infinity
   let last: CatchUpReport | null = null
+  // A round takes each topic from the first peer that answers, so the order decides whose view we pull,
+  // and one checkpoint serves every peer. That misses what a peer made while it was cut off from us (a
+  // partition): each side's rounds complete with its own side and move the checkpoint past the cut. So:
+  // a validator that disconnects opens a gap at that block; once it is back, it goes first, from its gap,
+  // until a round it served completes. Otherwise the peer served longest ago goes first (rotation).
+  const gapSince = new Map<string, number>()
+  const servedAt = new Map<string, number>()
+  let connected = new Set<string>()
+
+  function watchConnections(head: number): void {
+    let now: Set<string>
+    let h: MeshHost
+    try {
+      h = init.host()
+      const validators = new Set(h.allowlist.validators().map((v) => v.peerId))
+      now = new Set(h.connectedPeers().filter((p) => validators.has(p)))
+    } catch {
+      return // not started yet
+    }
+    for (const p of connected) if (!now.has(p) && !gapSince.has(p)) gapSince.set(p, head)
+    connected = now
+    // Only bound validators are tracked (banned ones too: a ban is how tests partition), so the maps stay as
+    // small as the metagraph.
+    for (const m of [gapSince, servedAt])
+      for (const p of m.keys()) if (h.allowlist.kindOf(p) !== 'validator') m.delete(p)
+  }
+
+  const order = (a: string, b: string): number =>
+    (gapSince.get(a) ?? Number.POSITIVE_INFINITY) - (gapSince.get(b) ?? Number.POSITIVE_INFINITY) ||
+    (servedAt.get(a) ?? -1) - (servedAt.get(b) ?? -1)
 
   async function round(): Promise<void> {
     const h = init.host()
     const validators = new Set(h.allowlist.validators().map((v) => v.peerId))
-    const peers = h
+    const ids = h
       .connectedPeers()
       .filter((p) => validators.has(p))
-      .map((p) => peerIdFromString(p))
+      .sort(order)
+    const peers = ids.map((p) => peerIdFromString(p))
     const to = view.head().number
     if (peers.length === 0) {
       // Nobody to ask yet: alone we are as synced as the mesh we can see; a connecting peer triggers a new round.
       synced = init.aloneAllowed === true
       return
     }
-    const from = Math.max(0, ((await init.checkpoint.get()) ?? 0) - SYNC_OVERLAP_BLOCKS)
+    const checkpoint = (await init.checkpoint.get()) ?? 0
+    const since = Math.min(checkpoint, gapSince.get(ids[0] as string) ?? checkpoint)
+    const from = Math.max(0, since - SYNC_OVERLAP_BLOCKS)
     const pending = new Map<string, { topic: TopicName; message: OpenedMessage }>()
     const summary = await createSyncClient(h.libp2p(), { netuid, logger: log }).catchUp({
       peers,
@@ -124,11 +157,20 @@ export function createCatchUpLoop(init: CatchUpLoopInit): CatchUpLoop {
       },
     })
     last = { at: Date.now(), accepted: summary.accepted, rejected: summary.rejected, complete: summary.complete }
-    if (summary.complete) await init.checkpoint.put(to)
+    if (summary.complete) {
+      await init.checkpoint.put(to)
+      const first = ids[0] as string
+      // It served every topic when it failed none (the next peer takes a topic only after a failure).
+      if ((summary.byPeer[first]?.failures ?? 0) === 0) {
+        servedAt.set(first, to)
+        gapSince.delete(first)
+      }
+    }
     synced = summary.complete
     log.info('catch-up done', {
       from,
       to,
+      first: ids[0],
       accepted: summary.accepted,
       rejected: summary.rejected,
       complete: summary.complete,
@@ -151,7 +193,10 @@ export function createCatchUpLoop(init: CatchUpLoopInit): CatchUpLoop {
   return {
     schedule,
     onBlock(head) {
-      if (!synced || head - lastBlock >= CATCH_UP_EVERY_BLOCKS) void schedule()
+      watchConnections(head)
+      // A peer back from a gap is caught up with at once, not at the next periodic round.
+      const back = [...gapSince.keys()].some((p) => connected.has(p))
+      if (!synced || back || head - lastBlock >= CATCH_UP_EVERY_BLOCKS) void schedule()
     },
     synced: () => synced,
     last: () => last,

@@ -226,14 +226,16 @@ export function createIngest(init: IngestInit): Ingest {
     validateJobSemantics(a, jobView)
   }
 
-  async function assigned(jobId: Uint8Array, signerHotkey: string | null): Promise<void> {
+  async function assigned(jobId: Uint8Array, signerHotkey: string | null, block: number): Promise<void> {
     const id = hex(jobId)
     // A re-run's job enters the book when its action is planned (off the message path): wait for pending plans.
     if (book.get(id) === undefined) await owner.settled()
     if (book.get(id) === undefined) throw new ValidationError('MESH_JOB_NOT_DERIVED', { field: 'job_id' })
     if (signerHotkey === null) throw new ValidationError('MESH_BINDING_NOT_PERMITTED', { field: 'signer' })
-    const holders = book.holders(id, view.head().number, init.silenceBlocks)
-    if (!holders.includes(signerHotkey)) throw new ValidationError('MESH_NOT_ASSIGNED', { field: 'signer' })
+    // Judged by the ranking and the message's own block, never by our statuses: see mayHoldSlot.
+    if (!book.mayHold(id, signerHotkey, block, init.silenceBlocks)) {
+      throw new ValidationError('MESH_NOT_ASSIGNED', { field: 'signer' })
+    }
   }
 
   function apply(m: OpenedMessage, hotkey: string | null): void {
@@ -288,9 +290,9 @@ export function createIngest(init: IngestInit): Ingest {
           if (book.get(hex(m.body.jobId)) === undefined) await checkUnknownJob(m)
           return
         case 'job-status':
-          return assigned(m.body.jobId, hotkeyOf(m))
+          return assigned(m.body.jobId, hotkeyOf(m), m.body.block)
         case 'result':
-          return assigned(m.body.jobId, hotkeyOf(m))
+          return assigned(m.body.jobId, hotkeyOf(m), m.body.block)
         default:
           return
       }

@@ -48,4 +48,10 @@ export {
   type RerunSkipReason,
 } from './rerun.js'
 export { JOB_CONTRADICTION_CODE, JOB_LAG_CODE, type JobView, validateJobSemantics } from './semantics.js'
-export { type TakeOver, type TakeOverInput, takeOverCandidates } from './takeover.js'
+export {
+  type MayHoldSlotInput,
+  mayHoldSlot,
+  type TakeOver,
+  type TakeOverInput,
+  takeOverCandidates,
+} from './takeover.js'

@@ -66,3 +66,32 @@ export function takeOverCandidates(input: TakeOverInput): TakeOver[] {
   }
   return out
 }
+
+/** Inputs of {@link mayHoldSlot}. */
+export interface MayHoldSlotInput {
+  ranking: readonly string[]
+  r: number
+  since: number
+  silenceBlocks: number
+  hotkey: string
+  /** The block the status or result names. */
+  block: number
+}
+
+/**
+ * Whether `hotkey` can hold one of the job's R slots at `block` under some set of statuses: an assignee
+ * always; any other validator of the ranking from `since + silenceBlocks` on. That is the earliest any slot
+ * passes, and it is no earlier for ranks further down: {@link takeOverCandidates} resolves slots in order
+ * from one shared successor list, so a later slot's first successor can sit deep in the ranking.
+ *
+ * Receivers judge statuses and results by this, not by the take-overs their own statuses imply. Whether an
+ * assignee was silent depends on which statuses a node saw: during a partition each side takes over the
+ * other side's assignees, and once healed every node must accept the same messages or they never agree on
+ * one result set. Scoring bounds what extra results can do (a stake-weighted median per job).
+ */
+export function mayHoldSlot(input: MayHoldSlotInput): boolean {
+  const p = input.ranking.indexOf(input.hotkey)
+  if (p < 0) return false
+  if (p < Math.max(1, Math.min(input.r, input.ranking.length))) return true
+  return input.block >= input.since + input.silenceBlocks
+}

@@ -54,7 +54,10 @@ export const VALIDATION_ERROR_ACTIONS = {
   MESH_BINDING_NOT_PERMITTED: 'ignore',
   /** A message's signer is not the node key its peer record binds. */
   MESH_BINDING_MISMATCH: 'reject',
-  /** A job status or result from a validator neither assigned to the job nor taking it over in our view. */
+  /**
+   * A job status or result from a validator outside the job's ranking, or from a non-assignee before any
+   * slot could have passed (the first silence period); see `mayHoldSlot`.
+   */
   MESH_NOT_ASSIGNED: 'ignore',
   /** The receiver's store is behind (its write queue is full); it will fetch the message by catch-up. */
   MESH_BUSY: 'ignore',

@@ -1,5 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { cycleOf, cycleStartBlock, JobsError, takeOverCandidates } from '../../../src/jobs/index.js'
+import { cycleOf, cycleStartBlock, JobsError, mayHoldSlot, takeOverCandidates } from '../../../src/jobs/index.js'
 
 const m = { id: 'c', startBlock: 100, endBlock: 0, cycleLengthBlocks: 10 }
 
@@ -66,5 +67,37 @@ describe('takeOverCandidates', () => {
   it('runs out of candidates gracefully', () => {
     const out = takeOverCandidates({ ...base, ranking: ['a', 'b'], r: 3, head: 500, lastStatusBlock: new Map() })
     expect(out).toEqual([])
+  })
+})
+
+describe('mayHoldSlot', () => {
+  const ranking = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
+  const base = { ranking, r: 2, since: 100, silenceBlocks: 10 }
+
+  it('admits assignees always, other ranked validators from the first silence period on, strangers never', () => {
+    const at = (hotkey: string, block: number) => mayHoldSlot({ ...base, hotkey, block })
+    expect(at('a', 0) && at('b', 100)).toBe(true)
+    expect([at('c', 109), at('c', 110), at('h', 109), at('h', 110)]).toEqual([false, true, false, true])
+    expect(at('stranger', 10_000)).toBe(false)
+  })
+
+  it('holds every holder the walk yields, for any statuses and head (so no view refuses a legit take-over)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 15 }),
+        fc.dictionary(fc.constantFrom(...ranking), fc.integer({ min: 90, max: 250 })),
+        fc.integer({ min: 100, max: 300 }),
+        (r, silenceBlocks, statuses, head) => {
+          const input = { ranking, r, since: 100, silenceBlocks }
+          const taken = takeOverCandidates({ ...input, head, lastStatusBlock: new Map(Object.entries(statuses)) })
+          for (const t of taken) {
+            // A holder reports from when it inherited the slot.
+            expect(mayHoldSlot({ ...input, hotkey: t.hotkey, block: t.since }), `${t.hotkey} at ${t.since}`).toBe(true)
+          }
+        },
+      ),
+      { numRuns: 500 },
+    )
   })
 })
