@@ -300,9 +300,16 @@ function projectOnly(f: Fixture, repeats: number): Promise<Timed> {
   return timed(f, repeats, () => opened.map((m, i) => project(m, f.envelopes[i]!, f.ctx)))
 }
 
-function storeOnly(kind: () => StoreKind) {
+function storeOnly(kind: () => StoreKind, opts: { episodeRows: boolean } = { episodeRows: true }) {
   return (f: Fixture, repeats: number): Promise<Timed> => {
-    const rows = f.envelopes.map((b) => project(validateGossip('results', b, f.ctx), b, f.ctx))
+    const rows = f.envelopes
+      .map((b) => project(validateGossip('results', b, f.ctx), b, f.ctx))
+      // Without per-episode rows: what the store costs if episodes stayed in the message (read on demand).
+      .map((r) =>
+        opts.episodeRows || r.projection.kind !== 'result'
+          ? r
+          : { ...r, projection: { ...r.projection, episodes: [] } },
+      )
     return timed(
       f,
       repeats,
@@ -328,6 +335,7 @@ const CASES: Case[] = [
   ['project only (projectMessage + hotkey)', 'context', projectOnly],
   ['SQLite ingest only (projected rows)', 'context', storeOnly(sqliteKind)],
   ['PostgreSQL ingest only (projected rows)', 'context', storeOnly(postgresKind)],
+  ['SQLite ingest only, no episode rows', 'context', storeOnly(sqliteKind, { episodeRows: false })],
 ]
 
 export const bench: Bench = {
@@ -340,7 +348,7 @@ export const bench: Bench = {
     cpuUs: 'process CPU per result, both cores',
   },
   whyNot:
-    'target ≥ 10k results/s (perf.md §3) was for one ~350 B row per result; ours stores 12 rows (10 episodes) after full gossip validation, and the context rows show store and validation each far below 10k/s.',
+    'the target (perf.md §3) was for one ~350 B row per result; ours stores 12 rows (a message, a result, 10 indexed episodes) after full gossip validation. The context rows say what would meet it: the store is the bound (SQLite ingest alone is well under 10k/s, and most of it is the episode rows: compare the row without them), and validation on one core is about 9k/s. Keeping episodes in the stored message (read on demand) and validating on both cores (the async row) would put both stages past 10k/s.',
   async run(opts) {
     const count = Math.max(2 * BATCH, Math.round(RESULTS * opts.scale))
     const log = (what: string) => process.stderr.write(`indexer-ingest: ${what}\n`)
