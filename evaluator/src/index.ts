@@ -197,4 +197,5 @@ export {
   createProcessRuntime,
   createRemoteRuntime,
   RuntimeError,
+  runDirPrefix,
 } from './runtime/index.js'

@@ -33,6 +33,7 @@ import {
   signOwnerAction,
   silentLogger,
   TOPIC_NAMES,
+  type TopicName,
 } from '#protocol'
 import { hostileMessages } from '../faults/hostile-messages.js'
 import { makeTempDir, type TempDir } from '../utils/temp-dir.js'
@@ -84,6 +85,28 @@ async function indexedResultIds(ix: Indexer): Promise<string[]> {
     cursor = body.nextCursor
   }
   return out.sort()
+}
+
+/**
+ * The bound but hostile validator identity as a test-side peer that admits only the indexer (so whatever the
+ * indexer stores came through its validation), connected and subscribed on `topics`.
+ */
+async function hostilePeerOf(ix: Indexer, head: () => number, topics: readonly TopicName[]): Promise<MeshHost> {
+  const observerPeer = observerKey.peerId.toString()
+  const hostile = createMeshHost({
+    netuid: 1,
+    nodeKey: hostileId.nodeKey,
+    headBlock: head,
+    isPermitted: () => true,
+    onAccepted: () => {},
+    observers: [observerPeer],
+  })
+  await hostile.start()
+  await hostile.dial(ix.observer.multiaddrs()[0] as string)
+  await until(`the hostile peer to see the indexer on ${topics.join(', ')}`, () =>
+    topics.every((t) => hostile.topicPeers(t).includes(observerPeer)),
+  )
+  return hostile
 }
 
 async function startIndexer(): Promise<Indexer> {
@@ -246,22 +269,8 @@ describe('the indexer as an observer peer of a real validator mesh', () => {
   it('never stores or serves what a bound but hostile peer forges, replays or oversizes', async () => {
     const ix = indexer as Indexer
     let head = (await dev.client(1).head()).number
-    // The hostile peer admits only the observer: anything the indexer stores came through validation.
-    const observerPeer = observerKey.peerId.toString()
-    const hostile: MeshHost = createMeshHost({
-      netuid: 1,
-      nodeKey: hostileId.nodeKey,
-      headBlock: () => head,
-      isPermitted: () => true,
-      onAccepted: () => {},
-      observers: [observerPeer],
-    })
-    await hostile.start()
+    const hostile = await hostilePeerOf(ix, () => head, TOPIC_NAMES)
     try {
-      await hostile.dial(ix.observer.multiaddrs()[0] as string)
-      await until('the hostile peer to see the indexer on every topic', () =>
-        TOPIC_NAMES.every((t) => hostile.topicPeers(t).includes(observerPeer)),
-      )
       head = (await dev.client(1).head()).number
       const { control, attacks } = hostileMessages({
         netuid: 1,
@@ -350,22 +359,9 @@ describe('the indexer as an observer peer of a real validator mesh', () => {
         hostileId.nodeKey.signer,
       )
     const [high, low] = [lie(true), lie(false)]
-    const observerPeer = observerKey.peerId.toString()
     let head = (await dev.client(1).head()).number
-    const hostile: MeshHost = createMeshHost({
-      netuid: 1,
-      nodeKey: hostileId.nodeKey,
-      headBlock: () => head,
-      isPermitted: () => true,
-      onAccepted: () => {},
-      observers: [observerPeer],
-    })
-    await hostile.start()
+    const hostile = await hostilePeerOf(ix, () => head, ['results'])
     try {
-      await hostile.dial(ix.observer.multiaddrs()[0] as string)
-      await until('the hostile peer to see the indexer on the results topic', () =>
-        hostile.topicPeers('results').includes(observerPeer),
-      )
       head = (await dev.client(1).head()).number
       await hostile.publish('result', high)
       await hostile.publish('result', low)

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { CommanderError } from 'commander'
 import { Client } from 'pg'
@@ -10,6 +10,7 @@ import { DB_ERROR_CODES, DB_ERROR_FIXES, dbCommand } from '../../cli/db.js'
 import { ENQUEUE_BATCH } from '../faults/queue-crash-shared.js'
 import { pgEnabled, TEST_PG_URL } from '../utils/services.js'
 import { spawnTs } from '../utils/spawn.js'
+import { tearLeafPage } from '../utils/sqlite-damage.js'
 import { makeTempDir, type TempDir } from '../utils/temp-dir.js'
 
 // Real SQLite files made by the stores' own code, a real writer process, and the local PostgreSQL.
@@ -308,17 +309,7 @@ describe('kinitro db on damaged or missing files', () => {
     const store = createStore({ path })
     appendMessages(store, 2_000)
     store.close()
-    const reader = new Database(path, { readonly: true })
-    const leaves = reader
-      .prepare(`SELECT pageno FROM dbstat WHERE name = 'messages' AND pagetype = 'leaf' ORDER BY pageno`)
-      .pluck()
-      .all() as number[]
-    reader.close()
-    const page = leaves[Math.floor(leaves.length / 2)] as number
-    // A torn write in a leaf page's header: its first-freeblock offset now points into the header itself.
-    const fd = openSync(path, 'r+')
-    writeSync(fd, Uint8Array.of(0x00, 0x20), 0, 2, (page - 1) * 4096 + 1)
-    closeSync(fd)
+    const page = tearLeafPage(path, 'messages')
 
     const r = await db('status', '--node-data', tmp.dir)
     expect(r.code).toBe(1)

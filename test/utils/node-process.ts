@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runDirPrefix } from '#evaluator'
 import type { ValidatorNodeStatus } from '#node'
 import { REPO_ROOT, TS_NODE_ARGS } from './spawn.js'
 import { until } from './until.js'
@@ -52,25 +53,19 @@ const STOP_GRACE_MS = 15_000
 const HTTP_TIMEOUT_MS = 10_000
 
 /**
- * The run dirs (`<tmp>/kinitro-policy-*`, evaluator/src/runtime/process-runtime.ts) of the policies the
- * node `pid` runs now, read from its children's command lines. Best effort: Linux /proc only, [] otherwise.
+ * The policy run dirs of node `pid`: `<tmp>/kinitro-policy-<pid>-XXXXXX`, named after the process that owns
+ * the runtime (evaluator/src/runtime/run-dirs.ts), so they are found by name even after that process died.
+ * The node's next start would sweep them too; removing them at the kill keeps a test run from leaving any.
  */
 function policyRunDirs(pid: number): string[] {
-  const dirs = new Set<string>()
-  const pattern = new RegExp(`^(${tmpdir().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/kinitro-policy-[^/]+)`)
+  const prefix = runDirPrefix(pid)
   try {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      for (const kid of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) {
-        for (const arg of readFileSync(`/proc/${kid}/cmdline`, 'utf8').split('\0')) {
-          const m = pattern.exec(arg)
-          if (m?.[1] !== undefined) dirs.add(m[1])
-        }
-      }
-    }
+    return readdirSync(tmpdir())
+      .filter((name) => name.startsWith(prefix))
+      .map((name) => join(tmpdir(), name))
   } catch {
-    // Not Linux, or the processes changed under us: leave the dirs.
+    return []
   }
-  return [...dirs]
 }
 
 const live = new Set<NodeProcess>()
@@ -159,10 +154,9 @@ export function nodeProcess(init: {
     async kill() {
       const c = child
       if (c === undefined || !isRunning()) return
-      const runDirs = policyRunDirs(c.pid as number)
       c.kill('SIGKILL')
       await exited
-      for (const d of runDirs) rmSync(d, { recursive: true, force: true })
+      for (const d of policyRunDirs(c.pid as number)) rmSync(d, { recursive: true, force: true })
     },
     async stop(graceMs = STOP_GRACE_MS) {
       const c = child
@@ -175,6 +169,8 @@ export function nodeProcess(init: {
       }, graceMs)
       await exited
       clearTimeout(timer)
+      // A graceful stop removed them; a stop that ended in SIGKILL did not.
+      for (const d of policyRunDirs(c.pid as number)) rmSync(d, { recursive: true, force: true })
       return { graceful }
     },
     status: () => getJson<ValidatorNodeStatus>('/status'),

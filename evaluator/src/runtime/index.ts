@@ -26,4 +26,5 @@ export {
 } from './kubernetes/manifests.js'
 export { createProcessRuntime, defaultProcessRuntimeOptions, type ProcessRuntimeInit } from './process-runtime.js'
 export { createRemoteRuntime, type RemoteRuntimeInit } from './remote-runtime.js'
+export { runDirPrefix } from './run-dirs.js'
 export type { PolicyExit, PolicyHandle, PolicySource, ResourceLimits, Runtime } from './types.js'

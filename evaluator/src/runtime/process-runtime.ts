@@ -20,6 +20,7 @@ import { type ResolvedCommand, reachableByOthers, resolveCommand } from './inter
 import { prlimitArgs } from './limits.js'
 import { LogRing } from './log-ring.js'
 import { type ProcessIsolation, ProcessPolicyHandle } from './process-handle.js'
+import { runDirPrefix, sweepStaleRunDirs } from './run-dirs.js'
 import type { PolicyHandle, PolicySource, ResourceLimits, Runtime } from './types.js'
 import {
   claimPolicyUser,
@@ -40,7 +41,11 @@ export interface ProcessRuntimeInit {
   sandbox?: 'auto' | 'bubblewrap' | 'none'
   /** @default silentLogger */
   logger?: Logger
-  /** Parent of the per-policy scratch directories. @default os.tmpdir() */
+  /**
+   * Parent of the per-policy run directories (`kinitro-policy-<pid>-XXXXXX`). The first start removes those
+   * of processes no longer alive there (a validator killed before its policies' stop()).
+   * @default os.tmpdir()
+   */
   scratchRoot?: string
   /** @default '/usr/bin/bwrap' */
   bwrapPath?: string
@@ -120,6 +125,8 @@ export function createProcessRuntime(init: ProcessRuntimeInit = {}): Runtime {
   const handles = new Set<ProcessPolicyHandle>()
   const resolvedHeads = new Map<string, Promise<ResolvedCommand>>()
   let isolation: Promise<ProcessIsolation> | undefined
+  let swept: Promise<unknown> | undefined
+  const scratchRoot = opts.scratchRoot ?? tmpdir()
   let closed = false
   // close() aborts starts still waiting for /health, so none outlives the runtime.
   const closing = new AbortController()
@@ -176,9 +183,13 @@ export function createProcessRuntime(init: ProcessRuntimeInit = {}): Runtime {
         failure: 'validator_cancelled',
         reason: 'aborted before start',
       })
+    // Once per runtime, at its first start rather than at creation: a runtime never started (CLI commands,
+    // tests) leaves the scratch root alone. Never fails the start.
+    swept ??= sweepStaleRunDirs(scratchRoot, log)
     isolation ??= chooseIsolation()
     // A failed bubblewrap probe stays failed: the brief's "probe once".
     const mode = await isolation
+    await swept
     const meta = { ...base, runtime: mode }
     const dirStat = await fs.stat(source.dir).catch(() => undefined)
     if (!dirStat?.isDirectory() || source.command.length === 0) {
@@ -246,7 +257,7 @@ export function createProcessRuntime(init: ProcessRuntimeInit = {}): Runtime {
       }
     }
 
-    const runDir = await fs.mkdtemp(join(opts.scratchRoot ?? tmpdir(), 'kinitro-policy-'))
+    const runDir = await fs.mkdtemp(join(scratchRoot, runDirPrefix()))
     const scratchDir = join(runDir, 'scratch')
     const socketDir = join(runDir, 'sock')
     await fs.mkdir(scratchDir)

@@ -1,8 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { writeFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDevChain, type DevChain, hotkeyFromUri, openChain } from '#protocol'
+import { makeTempDir, type TempDir } from '../../../../test/utils/temp-dir.js'
 import { chainCommand, chainConfigFrom } from '../../../src/cli/chain.js'
 import { runCommand } from './run-command.js'
 
@@ -11,8 +10,11 @@ const run = (init: Parameters<typeof chainCommand>[0], ...args: string[]) =>
   runCommand((io) => chainCommand({ stdout: io.stdout, ...init }), args)
 
 const devs: DevChain[] = []
+let tmp: TempDir | undefined
 afterEach(async () => {
   for (const d of devs.splice(0)) await d.close()
+  tmp?.cleanup()
+  tmp = undefined
 })
 async function dev(): Promise<DevChain> {
   const d = await createDevChain()
@@ -63,8 +65,8 @@ describe('kinitro chain (against an in-process dev chain)', () => {
     const d = await dev()
     const alice = await hotkeyFromUri('//Alice')
     await d.admin.register(1, alice.ss58)
-    const dir = mkdtempSync(join(tmpdir(), 'kinitro-chain-cli-'))
-    const file = join(dir, 'node.toml')
+    tmp = makeTempDir('kinitro-chain-cli-')
+    const file = tmp.file('node.toml')
     writeFileSync(file, `netuid = 1\n[chain]\nkind = "dev"\nurl = "${d.url}"\n`)
     const fromFile = JSON.parse((await run({}, 'metagraph', '--json', '--config', file)).out)
     expect(fromFile.neurons[0]).toMatchObject({ uid: 0, hotkey: alice.ss58 })

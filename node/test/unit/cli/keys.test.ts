@@ -1,9 +1,9 @@
-import { chmod, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type Command, CommanderError } from 'commander'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { hotkeyFromMnemonic, loadHotkey, loadNodeKey } from '#protocol'
+import { makeTempDir, type TempDir } from '../../../../test/utils/temp-dir.js'
 import { keysCommand } from '../../../src/cli/keys.js'
 
 interface Run {
@@ -28,11 +28,19 @@ async function run(...args: string[]): Promise<Run> {
   }
 }
 
-const tempDir = () => mkdtemp(join(tmpdir(), 'kinitro-keys-cli-'))
+const dirs: TempDir[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) d.cleanup()
+})
+function tempDir(): string {
+  const tmp = makeTempDir('kinitro-keys-cli-')
+  dirs.push(tmp)
+  return tmp.dir
+}
 
 describe('kinitro keys create-hotkey / show-hotkey', () => {
   it('creates a btcli hotkey, prints its address and the mnemonic once, and shows it back', async () => {
-    const path = await tempDir()
+    const path = tempDir()
     const created = await run('create-hotkey', '--wallet', 'v', '--hotkey', 'default', '--wallets-path', path)
     expect(created.exitCode).toBe(0)
     const ss58 = /ss58:\s+(5\w{47})/.exec(created.out)?.[1]
@@ -55,7 +63,7 @@ describe('kinitro keys create-hotkey / show-hotkey', () => {
   })
 
   it('--json output for create and show', async () => {
-    const path = await tempDir()
+    const path = tempDir()
     const created = await run('create-hotkey', '--wallet', 'w', '--hotkey', 'h', '--wallets-path', path, '--json')
     const doc = JSON.parse(created.out)
     expect(doc).toMatchObject({ wallet: 'w', hotkey: 'h', file: join(path, 'w', 'hotkeys', 'h') })
@@ -68,7 +76,7 @@ describe('kinitro keys create-hotkey / show-hotkey', () => {
   })
 
   it('refuses to overwrite without --force (exit 1, code and fix), overwrites with it', async () => {
-    const path = await tempDir()
+    const path = tempDir()
     const args = ['create-hotkey', '--wallet', 'w', '--hotkey', 'h', '--wallets-path', path, '--json']
     const first = JSON.parse((await run(...args)).out)
     const again = await run(...args)
@@ -82,7 +90,7 @@ describe('kinitro keys create-hotkey / show-hotkey', () => {
   })
 
   it('show-hotkey errors: missing file and encrypted file, each with its fix', async () => {
-    const path = await tempDir()
+    const path = tempDir()
     const missing = await run('show-hotkey', '--wallet', 'w', '--hotkey', 'h', '--wallets-path', path)
     expect(missing.exitCode).toBe(1)
     expect(missing.err).toContain('error IDENTITY_KEY_FILE_NOT_FOUND')
@@ -96,7 +104,7 @@ describe('kinitro keys create-hotkey / show-hotkey', () => {
   })
 
   it('warns on stderr when the hotkey file is readable by others', async () => {
-    const path = await tempDir()
+    const path = tempDir()
     await run('create-hotkey', '--wallet', 'w', '--hotkey', 'h', '--wallets-path', path)
     await chmod(join(path, 'w', 'hotkeys', 'h'), 0o644)
     const shown = await run('show-hotkey', '--wallet', 'w', '--hotkey', 'h', '--wallets-path', path)
@@ -114,7 +122,7 @@ describe('kinitro keys create-hotkey / show-hotkey', () => {
 
 describe('kinitro keys create-node-key / show-node-key', () => {
   it('creates a node key file and shows the same peer id', async () => {
-    const file = join(await tempDir(), 'node.key')
+    const file = join(tempDir(), 'node.key')
     const created = await run('create-node-key', '--out', file, '--json')
     expect(created.exitCode).toBe(0)
     const doc = JSON.parse(created.out)
@@ -126,7 +134,7 @@ describe('kinitro keys create-node-key / show-node-key', () => {
   })
 
   it('refuses to overwrite without --force, and reports malformed files', async () => {
-    const file = join(await tempDir(), 'node.key')
+    const file = join(tempDir(), 'node.key')
     const first = JSON.parse((await run('create-node-key', '--out', file, '--json')).out)
     const again = await run('create-node-key', '--out', file)
     expect(again.exitCode).toBe(1)

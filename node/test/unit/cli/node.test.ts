@@ -1,10 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { writeFileSync } from 'node:fs'
 import { CommanderError } from 'commander'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { nodeCommand } from '#node'
 import { howToFix } from '#protocol'
+import { makeTempDir, type TempDir } from '../../../../test/utils/temp-dir.js'
 import { STATUS_INTERVAL_BLOCKS } from '../../../src/node/worker.js'
 
 async function run(argv: string[], stderr: string[] = []): Promise<string> {
@@ -23,11 +22,19 @@ async function run(argv: string[], stderr: string[] = []): Promise<string> {
 }
 
 describe('kinitro node config', () => {
-  afterEach(() => vi.unstubAllEnvs())
+  const dirs: TempDir[] = []
+  afterEach(() => {
+    vi.unstubAllEnvs()
+    for (const d of dirs.splice(0)) d.cleanup()
+  })
+  const tomlPath = () => {
+    const tmp = makeTempDir('kinitro-node-cli-')
+    dirs.push(tmp)
+    return tmp.file('node.toml')
+  }
 
   it('merges file, env and flags and reports each origin', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kinitro-node-cli-'))
-    const file = join(dir, 'node.toml')
+    const file = tomlPath()
     writeFileSync(file, 'netuid = 5\n[wallet]\nname = "file-wallet"\n')
     vi.stubEnv('KINITRO_WALLET_HOTKEY', 'env-hot')
     const out = JSON.parse(await run(['config', '--config', file, '--store-synchronous', 'NORMAL', '--json']))
@@ -53,8 +60,7 @@ describe('kinitro node config', () => {
   })
 
   it('refuses a take-over silence a healthy job would break: statuses go out every few blocks', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kinitro-node-cli-'))
-    const file = join(dir, 'node.toml')
+    const file = tomlPath()
     writeFileSync(file, `[jobs]\nsilenceBlocks = ${STATUS_INTERVAL_BLOCKS}\n[mesh]\nmaxConnections = 1024\n`)
     const stderr: string[] = []
     const err = await run(['config', '--config', file], stderr).catch((e: unknown) => e)

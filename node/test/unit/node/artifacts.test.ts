@@ -14,17 +14,11 @@ import {
   verifyTrace,
 } from '#evaluator'
 import { buildResult, createEvaluation } from '#node'
-import {
-  buildCommitment,
-  createCompetitionManifest,
-  createJobAnnouncement,
-  type Logger,
-  MAX_ARTIFACT_URIS,
-  silentLogger,
-} from '#protocol'
+import { buildCommitment, type Logger, MAX_ARTIFACT_URIS, silentLogger } from '#protocol'
 import { makeTempDir, type TempDir } from '../../../../test/utils/temp-dir.js'
 import { storeEpisodeArtifacts } from '../../../src/node/artifacts.js'
 import type { EvaluationJob } from '../../../src/node/evaluation.js'
+import { reachJob } from './fixtures.js'
 
 const SHA = 'ab'.repeat(32)
 const VALIDATOR = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY'
@@ -51,38 +45,17 @@ function recordingLogger(): Logger & { warnings: string[] } {
 }
 
 function job(envId: string, episodesPerTask: number): EvaluationJob {
-  const manifest = createCompetitionManifest({
-    netuid: 1,
-    block: 1,
-    id: 'reach-1',
-    name: 'reach',
-    tasks: [{ envId, taskId: 'reach-0' }],
-    episodesPerTask,
-    maxSteps: 100,
-    scoring: { strategy: 'winner-take-all' },
-    startBlock: 0,
-    points: 1,
-    cycleLengthBlocks: 100,
-  })
-  const announcement = createJobAnnouncement({
-    netuid: 1,
-    block: 5,
+  const commitment = buildCommitment({
+    format: 'kinitro-v1',
+    repo: 'alice/reach',
+    revision: 'c'.repeat(40),
+    sha256: SHA,
     competitionId: 'reach-1',
-    minerHotkey: new Uint8Array(32).fill(3),
-    minerUid: 7,
-    commitment: buildCommitment({
-      format: 'kinitro-v1',
-      repo: 'alice/reach',
-      revision: 'c'.repeat(40),
-      sha256: SHA,
-      competitionId: 'reach-1',
-    }),
-    commitmentBlock: 2,
-    cycle: 3,
-    cycleStartBlock: 0,
-    cycleStartBlockHash: new Uint8Array(32).fill(9),
   })
-  return { announcement, manifest }
+  return reachJob(
+    { commitment, miner: 3, minerUid: 7, cycle: 3, cycleStartBlockHash: new Uint8Array(32).fill(9) },
+    { envId, episodesPerTask, maxSteps: 100 },
+  )
 }
 
 function config(artifacts: Record<string, unknown> = {}): EvaluatorConfig {

@@ -4,39 +4,15 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { evaluatorConfigSchema, packPolicyDir, samplePolicyDir } from '#evaluator'
 import { createEvaluation } from '#node'
-import { buildCommitment, createCompetitionManifest, createJobAnnouncement } from '#protocol'
+import { buildCommitment } from '#protocol'
 import { makeTempDir, type TempDir } from '../../../../test/utils/temp-dir.js'
 import { type EvaluationJob, fetchRefOf } from '../../../src/node/evaluation.js'
+import { reachJob } from './fixtures.js'
 
 const ENV = 'toy/point-reach-v1'
 
 function job(commitment: string): EvaluationJob {
-  const manifest = createCompetitionManifest({
-    netuid: 1,
-    block: 1,
-    id: 'reach-1',
-    name: 'reach',
-    tasks: [{ envId: ENV, taskId: 'reach-0' }],
-    episodesPerTask: 1,
-    maxSteps: 40,
-    scoring: { strategy: 'winner-take-all' },
-    startBlock: 0,
-    points: 1,
-    cycleLengthBlocks: 100,
-  })
-  const announcement = createJobAnnouncement({
-    netuid: 1,
-    block: 5,
-    competitionId: 'reach-1',
-    minerHotkey: new Uint8Array(32).fill(4),
-    minerUid: 3,
-    commitment,
-    commitmentBlock: 2,
-    cycle: 1,
-    cycleStartBlock: 0,
-    cycleStartBlockHash: new Uint8Array(32).fill(7),
-  })
-  return { announcement, manifest }
+  return reachJob({ commitment }, { envId: ENV })
 }
 
 describe('validator evaluation of a k1u (URL) commitment', () => {

@@ -18,9 +18,10 @@ import {
   samplePolicyDir,
 } from '#evaluator'
 import { createEvaluation, type Evaluation } from '#node'
-import { buildCommitment, createCompetitionManifest, createJobAnnouncement, silentLogger } from '#protocol'
+import { buildCommitment, silentLogger } from '#protocol'
 import { makeTempDir, type TempDir } from '../../../../test/utils/temp-dir.js'
 import { type EvaluationJob, runtimeFromConfig } from '../../../src/node/evaluation.js'
+import { reachJob } from './fixtures.js'
 
 // Issue 11 item 5: hostile policies run through a whole job the way a validator runs one (commitment →
 // download → digest check → unpack → runtime from the evaluator config → episodes), each contained, its
@@ -33,36 +34,10 @@ const ENV = 'toy/point-reach-v1'
 const MAX_PROCESSES = 64
 const IS_ROOT = process.getuid?.() === 0
 
-const manifest = createCompetitionManifest({
-  netuid: 1,
-  block: 1,
-  id: 'reach-1',
-  name: 'reach',
-  tasks: [{ envId: ENV, taskId: 'reach-0' }],
-  episodesPerTask: 1,
-  maxSteps: 40,
-  scoring: { strategy: 'winner-take-all' },
-  startBlock: 0,
-  points: 1,
-  cycleLengthBlocks: 100,
-})
-
 let jobs = 0
 function job(commitment: string): EvaluationJob {
   jobs++
-  const announcement = createJobAnnouncement({
-    netuid: 1,
-    block: 5,
-    competitionId: 'reach-1',
-    minerHotkey: new Uint8Array(32).fill(jobs),
-    minerUid: jobs,
-    commitment,
-    commitmentBlock: 2,
-    cycle: 1,
-    cycleStartBlock: 0,
-    cycleStartBlockHash: new Uint8Array(32).fill(7),
-  })
-  return { announcement, manifest }
+  return reachJob({ commitment, miner: jobs, minerUid: jobs }, { envId: ENV })
 }
 
 /** The config's own runtime, watched: every policy's `exited`, to see what the runtime made of its end. */

@@ -1,49 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EpisodeOutcome } from '#evaluator'
-import {
-  createCompetitionManifest,
-  createJobAnnouncement,
-  createManifestRegistry,
-  encodeBody,
-  JobState,
-  type JobStatus,
-  nodeKeyFromSeed,
-  silentLogger,
-} from '#protocol'
+import { createManifestRegistry, encodeBody, JobState, type JobStatus, nodeKeyFromSeed, silentLogger } from '#protocol'
 import { until } from '../../../../test/utils/until.js'
 import type { Evaluation } from '../../../src/node/evaluation.js'
 import type { OwnMessages } from '../../../src/node/own.js'
 import { createWorker, STATUS_INTERVAL_BLOCKS, type Worker } from '../../../src/node/worker.js'
 import { createStore, type Store } from '../../../src/store/index.js'
+import { reachAnnouncement, reachManifest } from './fixtures.js'
 
 const EPISODES = 40
 const START = 10
 
-const manifest = createCompetitionManifest({
-  netuid: 1,
-  block: 1,
-  id: 'reach-1',
-  name: 'reach',
-  tasks: [{ envId: 'toy/point-reach-v1', taskId: 'reach-0' }],
-  episodesPerTask: EPISODES,
-  maxSteps: 10,
-  scoring: { strategy: 'winner-take-all' },
-  startBlock: 0,
-  points: 1,
-  cycleLengthBlocks: 100,
-})
-const announcement = createJobAnnouncement({
-  netuid: 1,
-  block: 5,
-  competitionId: 'reach-1',
-  minerHotkey: new Uint8Array(32).fill(4),
-  minerUid: 3,
-  commitment: 'k1:miner/policy@0000000000000000000000000000000000000000#00',
-  commitmentBlock: 2,
-  cycle: 1,
-  cycleStartBlock: 0,
-  cycleStartBlockHash: new Uint8Array(32).fill(7),
-})
+const manifest = reachManifest({ episodesPerTask: EPISODES, maxSteps: 10 })
+const announcement = reachAnnouncement({ commitment: 'k1:miner/policy@0000000000000000000000000000000000000000#00' })
 
 const outcome = (i: number): EpisodeOutcome => ({
   envId: 'toy/point-reach-v1',

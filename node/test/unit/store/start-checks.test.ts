@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs'
-import Database from 'better-sqlite3'
+import { existsSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
+import { tearLeafPage } from '../../../../test/utils/sqlite-damage.js'
 import { createStore, STORE_ERROR_FIXES, StoreError } from '../../../src/store/index.js'
 import { freeBytes } from '../../../src/store/start-checks.js'
 import { tempDir } from './helpers.js'
@@ -43,17 +43,7 @@ describe('store checks at start', () => {
   it('refuses a file with a damaged page (STORE_CORRUPT), naming what quick_check found', () => {
     const path = `${dir()}/node.sqlite`
     fill(path, 2000)
-    const reader = new Database(path, { readonly: true })
-    const leaves = reader
-      .prepare(`SELECT pageno FROM dbstat WHERE name = 'messages' AND pagetype = 'leaf' ORDER BY pageno`)
-      .pluck()
-      .all() as number[]
-    reader.close()
-    const page = leaves[Math.floor(leaves.length / 2)] as number
-    // A torn write in a leaf page's header: its first-freeblock offset now points into the header itself.
-    const fd = openSync(path, 'r+')
-    writeSync(fd, Uint8Array.of(0x00, 0x20), 0, 2, (page - 1) * 4096 + 1)
-    closeSync(fd)
+    const page = tearLeafPage(path, 'messages')
 
     const err = caught(() => createStore({ path }))
     expect(err.code).toBe('STORE_CORRUPT')

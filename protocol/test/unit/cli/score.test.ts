@@ -1,8 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { writeFileSync } from 'node:fs'
 import { type Command, CommanderError } from 'commander'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
+import { makeTempDir, type TempDir } from '../../../../test/utils/temp-dir.js'
 import { scoreCommand } from '../../../src/cli/score.js'
 
 interface Run {
@@ -36,9 +35,15 @@ const scenario = {
   ],
 }
 
+const dirs: TempDir[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) d.cleanup()
+})
+
 function tempScenario(doc: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kinitro-score-'))
-  const file = join(dir, 'scenario.json')
+  const tmp = makeTempDir('kinitro-score-')
+  dirs.push(tmp)
+  const file = tmp.file('scenario.json')
   writeFileSync(file, typeof doc === 'string' ? doc : JSON.stringify(doc))
   return file
 }

@@ -1,9 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { ConfigError, describeConfig, loadConfig } from '#protocol'
+import { makeTempDir, type TempDir } from '../../../../test/utils/temp-dir.js'
 
 const schema = z.strictObject({
   netuid: z.number().int().min(0).default(1),
@@ -18,9 +17,15 @@ const schema = z.strictObject({
     .prefault({}),
 })
 
+const dirs: TempDir[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) d.cleanup()
+})
+
 function tomlFile(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kinitro-config-'))
-  const file = join(dir, 'kinitro.toml')
+  const tmp = makeTempDir('kinitro-config-')
+  dirs.push(tmp)
+  const file = tmp.file('kinitro.toml')
   writeFileSync(file, text)
   return file
 }

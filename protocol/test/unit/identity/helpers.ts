@@ -1,7 +1,5 @@
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { expect } from 'vitest'
+import { expect, onTestFinished } from 'vitest'
+import { makeTempDir } from '../../../../test/utils/temp-dir.js'
 import { IdentityError, type IdentityErrorCode } from '../../../src/identity/errors.js'
 
 /** Run `fn` and return the IdentityError it throws (or rejects with), failing unless its code is `code`. */
@@ -17,9 +15,11 @@ export async function expectCode(fn: () => unknown, code: IdentityErrorCode): Pr
   return caught as IdentityError
 }
 
-/** A fresh temporary directory. */
-export function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'kinitro-identity-'))
+/** A fresh temporary directory, removed when the calling test finishes (call it inside a test only). */
+export function tempDir(): string {
+  const tmp = makeTempDir('kinitro-identity-')
+  onTestFinished(() => tmp.cleanup())
+  return tmp.dir
 }
 
 /** Vectors in fixtures/sr25519-vectors.json. */

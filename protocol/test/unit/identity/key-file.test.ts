@@ -16,7 +16,7 @@ describe('expandHome', () => {
 
 describe('writeKeyFile', () => {
   it('lets exactly one of several concurrent no-force writers win, and leaves no temp files', async () => {
-    const dir = await tempDir()
+    const dir = tempDir()
     const file = join(dir, 'key')
     const writers = ['a', 'b', 'c', 'd'].map((v) => writeKeyFile('node-key', file, v))
     const results = await Promise.allSettled(writers)
@@ -29,7 +29,7 @@ describe('writeKeyFile', () => {
   })
 
   it('replaces atomically with force and honours a custom mode', async () => {
-    const dir = await tempDir()
+    const dir = tempDir()
     const file = join(dir, 'sub', 'key')
     await writeKeyFile('hotkey', file, 'one')
     await writeKeyFile('hotkey', file, 'two', { force: true, mode: 0o640 })

@@ -21,7 +21,7 @@ const message = new TextEncoder().encode('kinitro/v1/status')
 
 describe('node keys', () => {
   it('save then load gives the same peer id and public key; the file is mode 0600 protobuf', async () => {
-    const dir = await tempDir()
+    const dir = tempDir()
     const key = await createNodeKey()
     const file = await saveNodeKey(join(dir, 'keys', 'node.key'), key)
     expect((await stat(file)).mode & 0o777).toBe(0o600)
@@ -66,7 +66,7 @@ describe('node keys', () => {
 
 describe('node key errors', () => {
   it('IDENTITY_KEY_FILE_NOT_FOUND, IDENTITY_KEY_FILE_EXISTS and force', async () => {
-    const dir = await tempDir()
+    const dir = tempDir()
     const file = join(dir, 'node.key')
     const err = await expectCode(() => loadNodeKey(file), 'IDENTITY_KEY_FILE_NOT_FOUND')
     expect(err.meta).toMatchObject({ kind: 'node-key' })
@@ -79,7 +79,7 @@ describe('node key errors', () => {
   })
 
   it('IDENTITY_NODE_KEY_MALFORMED for garbage and for a seed that does not match its public half', async () => {
-    const dir = await tempDir()
+    const dir = tempDir()
     const garbage = join(dir, 'garbage.key')
     await writeFile(garbage, 'definitely not protobuf', { mode: 0o600 })
     await expectCode(() => loadNodeKey(garbage), 'IDENTITY_NODE_KEY_MALFORMED')
@@ -89,7 +89,7 @@ describe('node key errors', () => {
   })
 
   it('IDENTITY_NODE_KEY_UNSUPPORTED for a non-Ed25519 libp2p key', async () => {
-    const dir = await tempDir()
+    const dir = tempDir()
     const file = join(dir, 'secp.key')
     await writeFile(file, privateKeyToProtobuf(await generateKeyPair('secp256k1')), { mode: 0o600 })
     const err = await expectCode(() => loadNodeKey(file), 'IDENTITY_NODE_KEY_UNSUPPORTED')
@@ -97,7 +97,7 @@ describe('node key errors', () => {
   })
 
   it('IDENTITY_KEY_FILE_INSECURE warning for a world-readable node key', async () => {
-    const dir = await tempDir()
+    const dir = tempDir()
     const file = join(dir, 'node.key')
     await writeFile(file, marshalNodeKey(await createNodeKey()), { mode: 0o644 })
     const warn = vi.fn()

@@ -25,14 +25,14 @@ afterEach(() => {
 
 describe('loadHotkey', () => {
   it('reads <path>/<wallet>/hotkeys/<hotkey> as btcli wrote it', async () => {
-    const path = await tempDir()
+    const path = tempDir()
     await placeExample(path)
     const hotkey = await loadHotkey({ wallet: 'offline', hotkey: 'test', path })
     expect(hotkey.ss58).toBe(EXAMPLE_SS58)
   })
 
   it('expands ~ to the home directory, including in the default path', async () => {
-    const home = await tempDir()
+    const home = tempDir()
     vi.stubEnv('HOME', home)
     await placeExample(join(home, '.bittensor', 'wallets'))
     expect((await loadHotkey({ wallet: 'offline', hotkey: 'test' })).ss58).toBe(EXAMPLE_SS58)
@@ -43,19 +43,19 @@ describe('loadHotkey', () => {
   })
 
   it('IDENTITY_KEY_FILE_NOT_FOUND when the wallet or hotkey does not exist', async () => {
-    const path = await tempDir()
+    const path = tempDir()
     const err = await expectCode(() => loadHotkey({ wallet: 'nope', hotkey: 'h', path }), 'IDENTITY_KEY_FILE_NOT_FOUND')
     expect(err.meta).toMatchObject({ kind: 'hotkey', path: join(path, 'nope', 'hotkeys', 'h') })
   })
 
   it('IDENTITY_KEY_FILE_UNREADABLE when the path is not a regular file', async () => {
-    const path = await tempDir()
+    const path = tempDir()
     await mkdir(join(path, 'w', 'hotkeys', 'h'), { recursive: true })
     await expectCode(() => loadHotkey({ wallet: 'w', hotkey: 'h', path }), 'IDENTITY_KEY_FILE_UNREADABLE')
   })
 
   it('warns with IDENTITY_KEY_FILE_INSECURE when group or others can read the file, and refuses when strict', async () => {
-    const path = await tempDir()
+    const path = tempDir()
     await placeExample(path, 0o644)
     const warn = vi.fn()
     const logger = { ...silentLogger, warn }
@@ -72,7 +72,7 @@ describe('loadHotkey', () => {
   })
 
   it('IDENTITY_HOTKEY_ENCRYPTED for an encrypted hotkey file, naming a way out', async () => {
-    const path = await tempDir()
+    const path = tempDir()
     await mkdir(join(path, 'w', 'hotkeys'), { recursive: true })
     await writeFile(join(path, 'w', 'hotkeys', 'h'), Buffer.concat([Buffer.from('$NACL'), Buffer.alloc(40, 1)]), {
       mode: 0o600,
@@ -90,7 +90,7 @@ describe('loadHotkey', () => {
 
 describe('writeHotkeyFile', () => {
   it('writes a btcli-compatible keyfile (0600) and pub sidecar, in a 0700 directory, that loads back', async () => {
-    const path = join(await tempDir(), 'wallets')
+    const path = join(tempDir(), 'wallets')
     const out = await writeHotkeyFile({ wallet: 'v', hotkey: 'default', path, secret: { mnemonic: EXAMPLE_PHRASE } })
     expect(out.file).toBe(join(path, 'v', 'hotkeys', 'default'))
     expect(out.pubFile).toBe(join(path, 'v', 'hotkeys', 'defaultpub.txt'))
@@ -111,7 +111,7 @@ describe('writeHotkeyFile', () => {
   })
 
   it('IDENTITY_KEY_FILE_EXISTS instead of overwriting, unless forced', async () => {
-    const path = await tempDir()
+    const path = tempDir()
     const first = await writeHotkeyFile({ wallet: 'w', hotkey: 'h', path, secret: { mnemonic: EXAMPLE_PHRASE } })
     const before = await readFile(first.file, 'utf8')
     const other = { seed: `0x${'11'.repeat(32)}` }
@@ -130,7 +130,7 @@ describe('writeHotkeyFile', () => {
 
 describe('resolveHotkey', () => {
   it(`uses ${HOTKEY_MNEMONIC_ENV} when set, the wallet file otherwise`, async () => {
-    const path = await tempDir()
+    const path = tempDir()
     const fromEnv = await resolveHotkey({
       wallet: 'none',
       hotkey: 'h',

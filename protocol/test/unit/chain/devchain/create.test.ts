@@ -1,25 +1,29 @@
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { makeTempDir, type TempDir } from '../../../../../test/utils/temp-dir.js'
 import { type BlockRef, ChainError, createDevChain, type DevChain } from '../../../../src/chain/index.js'
 import { hotkeyFromUri } from '../../../../src/identity/hotkey.js'
 
 const open: DevChain[] = []
+const dirs: TempDir[] = []
 afterEach(async () => {
   for (const d of open.splice(0)) await d.close()
+  for (const d of dirs.splice(0)) d.cleanup()
 })
 async function start(init: Parameters<typeof createDevChain>[0] = {}): Promise<DevChain> {
   const dev = await createDevChain(init)
   open.push(dev)
   return dev
 }
-const dbFile = async () => join(await mkdtemp(join(tmpdir(), 'kinitro-devchain-')), 'chain.db')
+function dbFile(): string {
+  const tmp = makeTempDir('kinitro-devchain-')
+  dirs.push(tmp)
+  return tmp.file('chain.db')
+}
 const portOf = (url: string) => Number(new URL(url).port)
 
 describe('createDevChain: persistence', () => {
   it('a restart on the same file keeps blocks, neurons, stake, commitments, weights and nonces', async () => {
-    const path = await dbFile()
+    const path = dbFile()
     const alice = await hotkeyFromUri('//Alice')
     const bob = await hotkeyFromUri('//Bob')
     const first = await start({ path })
@@ -64,7 +68,7 @@ describe('createDevChain: persistence', () => {
 
 describe('dev chain client: block stream across a server restart', () => {
   it('yields every block exactly once after the server dies mid-stream and comes back on the same port', async () => {
-    const path = await dbFile()
+    const path = dbFile()
     let dev = await start({ path })
     const port = portOf(dev.url)
     const chain = dev.client(1)

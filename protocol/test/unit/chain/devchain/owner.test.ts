@@ -1,7 +1,5 @@
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { makeTempDir, type TempDir } from '../../../../../test/utils/temp-dir.js'
 import { stringify } from '../../../../src/chain/devchain/codec.js'
 import { genesisSnapshot } from '../../../../src/chain/devchain/state.js'
 import { openDevChainStore } from '../../../../src/chain/devchain/store.js'
@@ -9,19 +7,25 @@ import { ChainError, createDevChain, type DevChain } from '../../../../src/chain
 import { hotkeyFromUri } from '../../../../src/identity/hotkey.js'
 
 const open: DevChain[] = []
+const dirs: TempDir[] = []
 afterEach(async () => {
   for (const d of open.splice(0)) await d.close()
+  for (const d of dirs.splice(0)) d.cleanup()
 })
 async function start(path: string): Promise<DevChain> {
   const dev = await createDevChain({ path })
   open.push(dev)
   return dev
 }
-const dbFile = async () => join(await mkdtemp(join(tmpdir(), 'kinitro-devchain-owner-')), 'chain.db')
+function dbFile(): string {
+  const tmp = makeTempDir('kinitro-devchain-owner-')
+  dirs.push(tmp)
+  return tmp.file('chain.db')
+}
 
 describe('dev chain: subnetOwner over HTTP', () => {
   it('loads a state file written before owners were read, then serves, changes and persists the owner hotkey', async () => {
-    const path = await dbFile()
+    const path = dbFile()
     // A chain file as an earlier build left it: subnet 1 with no `owner` field at all.
     const store = openDevChainStore(path)
     const old = genesisSnapshot([1], `0x${'ab'.repeat(32)}`)
