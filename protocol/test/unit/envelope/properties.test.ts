@@ -11,8 +11,8 @@ import { bodyArbs } from '../messages/arbitraries.js'
 import { HEAD, type Keys, loadKeys, NETUID, signerFor } from '../messages/fixtures.js'
 
 /**
- * Cases per property: the defaults give ~4,600 per run (CI). `KINITRO_FUZZ_SCALE=20` is the long variant
- * (~90,000 cases, a few minutes).
+ * Cases per property: the defaults give ~5,000 per run (CI). `KINITRO_FUZZ_SCALE=20` is the long variant
+ * (~100,000 cases, a few minutes).
  */
 const FUZZ_SCALE = Number(process.env.KINITRO_FUZZ_SCALE ?? 1)
 const runs = (n: number): number => Math.max(1, Math.round(n * FUZZ_SCALE))

@@ -29,7 +29,7 @@ describe('ValidationError', () => {
     }
   })
 
-  it('ignores exactly the codes that can come from our own lagging state', () => {
+  it('ignores exactly the codes that can come from our own lagging state or load, never a provable fault', () => {
     const ignored = VALIDATION_ERROR_CODES.filter((c) => VALIDATION_ERROR_ACTIONS[c] === 'ignore').sort()
     expect(ignored).toEqual([
       'MESH_BINDING_EXPIRED',
@@ -37,6 +37,8 @@ describe('ValidationError', () => {
       'MESH_BUSY',
       'MESH_JOB_NOT_DERIVED',
       'MESH_NOT_ASSIGNED',
+      // Load, not fault: an honest forwarder can pass a burst on; penalising it would split the mesh.
+      'MESH_RATE_LIMITED',
       'MESH_STALE',
       'MESH_UNKNOWN_VERSION',
     ])
