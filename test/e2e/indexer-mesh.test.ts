@@ -46,6 +46,7 @@ import { expectedAssignees } from './mesh-views.js'
 // catch-up after downtime.
 
 const VALIDATORS = 3
+const SILENCE_BLOCKS = 12
 const logger = process.env.KINITRO_TEST_LOG
   ? createLogger({ level: process.env.KINITRO_TEST_LOG as 'info' })
   : silentLogger
@@ -119,6 +120,8 @@ async function startIndexer(): Promise<Indexer> {
       peerRecords: [...prepared.map((p) => p.record), hostileId.record],
       bootstrap: prepared.map((p) => p.dialAddr),
     },
+    // The observer must judge take-overs as the mesh does (its README: jobs settings must match).
+    silenceBlocks: SILENCE_BLOCKS,
     rateLimit: false,
     dashboard: false,
     logger: logger.child('indexer'),
@@ -168,7 +171,7 @@ beforeAll(async () => {
         },
         manifests: i === 0 ? [subnet.manifest] : [],
         weights: { intervalBlocks: 10 },
-        silenceBlocks: 12,
+        silenceBlocks: SILENCE_BLOCKS,
         health: false,
         logger: logger.child(`v${i}`),
       }),
