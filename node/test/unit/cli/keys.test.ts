@@ -1,32 +1,13 @@
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type Command, CommanderError } from 'commander'
 import { afterEach, describe, expect, it } from 'vitest'
 import { hotkeyFromMnemonic, loadHotkey, loadNodeKey } from '#protocol'
 import { makeTempDir, type TempDir } from '../../../../test/utils/temp-dir.js'
 import { keysCommand } from '../../../src/cli/keys.js'
-
-interface Run {
-  out: string
-  err: string
-  exitCode: number
-}
+import { type CommandRun, runCommand } from './run-command.js'
 
 // Runs `kinitro keys <args>` in-process with captured output; commander's exits become results.
-async function run(...args: string[]): Promise<Run> {
-  let out = ''
-  let err = ''
-  const cmd = keysCommand({ stdout: (t) => (out += t), stderr: (t) => (err += t) })
-  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)]
-  for (const c of all(cmd)) c.exitOverride()
-  try {
-    await cmd.parseAsync(args, { from: 'user' })
-    return { out, err, exitCode: 0 }
-  } catch (e) {
-    if (e instanceof CommanderError) return { out, err, exitCode: e.exitCode }
-    throw e
-  }
-}
+const run = (...args: string[]): Promise<CommandRun> => runCommand((io) => keysCommand(io), args)
 
 const dirs: TempDir[] = []
 afterEach(() => {

@@ -39,6 +39,28 @@ afterEach(async () => {
   await stopAll(nodes)
 })
 
+/** Two bound nodes, A connected to B. */
+async function connectedPair(): Promise<{ a: TestNode; b: TestNode; aId: string }> {
+  for (let i = 0; i < 2; i++) nodes.push(await startNode(i, hotkeys))
+  const [a, b] = nodes as [TestNode, TestNode]
+  introduce(a, b)
+  const aId = a.host.peerId.toString()
+  await waitFor(() => b.host.connectedPeers().includes(aId), 'connected')
+  return { a, b, aId }
+}
+
+/** B has hung up on A, and a redial by A is refused or closed at once. */
+async function expectKeptOut(a: TestNode, b: TestNode): Promise<void> {
+  const aId = a.host.peerId.toString()
+  await waitFor(() => !b.host.connectedPeers().includes(aId), 'A hung up')
+  await expect(
+    a.host.dial(b.host.multiaddrs()[0] as string).then(
+      () => waitFor(() => !b.host.connectedPeers().includes(aId), 'redial refused').then(() => 'closed'),
+      () => 'refused',
+    ),
+  ).resolves.toMatch(/refused|closed/)
+}
+
 describe('mesh host', () => {
   it('start/stop are idempotent and publish before start is a typed error', async () => {
     const n = await startNode(0, hotkeys)
@@ -168,41 +190,21 @@ describe('mesh host', () => {
   })
 
   it("removing a hotkey's permit hangs up its peer and keeps it out", async () => {
-    for (let i = 0; i < 2; i++) nodes.push(await startNode(i, hotkeys))
-    const [a, b] = nodes as [TestNode, TestNode]
-    introduce(a, b)
-    const aId = a.host.peerId.toString()
-    await waitFor(() => b.host.connectedPeers().includes(aId), 'connected')
+    const { a, b, aId } = await connectedPair()
     b.permitted.delete(Buffer.from(a.hotkey.publicKey).toString('hex'))
     const change = b.host.refreshAllowlist()
     expect(change.removed).toEqual([aId])
-    await waitFor(() => !b.host.connectedPeers().includes(aId), 'A hung up')
-    await expect(
-      a.host.dial(b.host.multiaddrs()[0] as string).then(
-        () => waitFor(() => !b.host.connectedPeers().includes(aId), 'redial refused').then(() => 'closed'),
-        () => 'refused',
-      ),
-    ).resolves.toMatch(/refused|closed/)
+    await expectKeptOut(a, b)
     expect(b.host.allowlist.has(aId)).toBe(false)
   })
 
   it('a denied peer is hung up and kept out; lifting the deny lets it back in', async () => {
-    for (let i = 0; i < 2; i++) nodes.push(await startNode(i, hotkeys))
-    const [a, b] = nodes as [TestNode, TestNode]
-    introduce(a, b)
-    const aId = a.host.peerId.toString()
-    await waitFor(() => b.host.connectedPeers().includes(aId), 'connected')
+    const { a, b, aId } = await connectedPair()
     const change = b.host.allowlist.deny([aId])
     expect(change).toEqual({ added: [], removed: [aId] })
     expect(b.host.allowlist.has(aId)).toBe(false)
     expect(b.host.allowlist.validators().map((v) => v.peerId)).not.toContain(aId)
-    await waitFor(() => !b.host.connectedPeers().includes(aId), 'A hung up')
-    await expect(
-      a.host.dial(b.host.multiaddrs()[0] as string).then(
-        () => waitFor(() => !b.host.connectedPeers().includes(aId), 'redial refused').then(() => 'closed'),
-        () => 'refused',
-      ),
-    ).resolves.toMatch(/refused|closed/)
+    await expectKeptOut(a, b)
     // Lifted: B admits A again and dials it itself (it holds A's record with its address).
     expect(b.host.allowlist.deny([])).toEqual({ added: [aId], removed: [] })
     await waitFor(() => b.host.connectedPeers().includes(aId), 'reconnected')
